@@ -1,0 +1,11 @@
+namespace Serverless.EventSourcing.Events;
+
+/// <summary>An event about to be appended. <see cref="Data"/> is a JSON document.</summary>
+/// <param name="EventId">Client-chosen id; re-sending the same id makes a retried append idempotent.</param>
+public sealed record EventData(Guid EventId, string Type, string Data, EventMetadata Metadata)
+{
+    public EventData(string type, string data, EventMetadata? metadata = null)
+        : this(Guid.CreateVersion7(), type, data, metadata ?? EventMetadata.Empty)
+    {
+    }
+}

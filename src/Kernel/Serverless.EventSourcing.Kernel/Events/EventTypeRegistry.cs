@@ -1,0 +1,102 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Serverless.EventSourcing.Events;
+
+/// <summary>
+/// Maps CLR event types to stable stored names and schema versions, and reads old versions
+/// through registered upcasters (v1 → v2 → … → current).
+/// </summary>
+public sealed class EventTypeRegistry
+{
+    private readonly Dictionary<string, Registration> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<Type, Registration> _byType = [];
+    private readonly Dictionary<(string Name, int From), Func<JsonObject, JsonObject>> _upcasters = [];
+
+    /// <summary>Registers <typeparamref name="T"/> under <paramref name="name"/>; <paramref name="schemaVersion"/> is what new events are written as.</summary>
+    public EventTypeRegistry Register<T>(string name, int schemaVersion = 1)
+        where T : class
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw new ArgumentException("An event type needs a name.", nameof(name));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(schemaVersion, 1);
+        if (_byName.ContainsKey(name) || _byType.ContainsKey(typeof(T)))
+        {
+            throw new InvalidOperationException($"Event type {name} ({typeof(T).Name}) is registered twice.");
+        }
+
+        var registration = new Registration(name, typeof(T), schemaVersion);
+        _byName[name] = registration;
+        _byType[typeof(T)] = registration;
+        return this;
+    }
+
+    /// <summary>Adds the step that turns the stored JSON of <paramref name="name"/> at <paramref name="fromVersion"/> into <paramref name="fromVersion"/>+1.</summary>
+    public EventTypeRegistry Upcast(string name, int fromVersion, Func<JsonObject, JsonObject> step)
+    {
+        ArgumentNullException.ThrowIfNull(step);
+        if (!_upcasters.TryAdd((name, fromVersion), step))
+        {
+            throw new InvalidOperationException($"Event type {name} already has an upcaster from version {fromVersion}.");
+        }
+
+        return this;
+    }
+
+    public bool IsKnown(string name) => _byName.ContainsKey(name);
+
+    public string NameOf(Type type) =>
+        _byType.TryGetValue(type, out var r) ? r.Name : throw new InvalidOperationException($"Event type {type.Name} is not registered.");
+
+    /// <summary>Serializes a domain event into what the store appends.</summary>
+    public EventData ToEventData(object domainEvent, EventMetadata metadata, Guid? eventId = null)
+    {
+        ArgumentNullException.ThrowIfNull(domainEvent);
+        var r = _byType.TryGetValue(domainEvent.GetType(), out var found)
+            ? found
+            : throw new InvalidOperationException($"Event type {domainEvent.GetType().Name} is not registered.");
+        var data = JsonSerializer.Serialize(domainEvent, r.Type, EventJson.Options);
+        return new EventData(eventId ?? Guid.CreateVersion7(), r.Name, data, metadata with { SchemaVersion = r.SchemaVersion });
+    }
+
+    /// <summary>Reads a recorded event as its current CLR type, upcasting older schema versions first.</summary>
+    public object Deserialize(EventEnvelope envelope)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var r = _byName.TryGetValue(envelope.Type, out var found)
+            ? found
+            : throw new InvalidOperationException($"Event type {envelope.Type} is not registered.");
+
+        if (envelope.SchemaVersion == r.SchemaVersion)
+        {
+            return JsonSerializer.Deserialize(envelope.Data, r.Type, EventJson.Options)
+                ?? throw new InvalidOperationException($"Event {envelope.EventId} has null data.");
+        }
+
+        if (envelope.SchemaVersion > r.SchemaVersion)
+        {
+            throw new InvalidOperationException(
+                $"Event {envelope.EventId} of type {envelope.Type} is schema version {envelope.SchemaVersion}, newer than this code knows ({r.SchemaVersion}).");
+        }
+
+        var node = JsonNode.Parse(envelope.Data) as JsonObject
+            ?? throw new InvalidOperationException($"Event {envelope.EventId} data is not a JSON object and cannot be upcast.");
+        for (var version = envelope.SchemaVersion; version < r.SchemaVersion; version++)
+        {
+            node = _upcasters.TryGetValue((r.Name, version), out var step)
+                ? step(node)
+                : throw new InvalidOperationException($"Event type {r.Name} has no upcaster from version {version} to {version + 1}.");
+        }
+
+        return node.Deserialize(r.Type, EventJson.Options)
+            ?? throw new InvalidOperationException($"Event {envelope.EventId} upcast to null.");
+    }
+
+    public IReadOnlyDictionary<string, Type> Types => _byName.ToFrozenDictionary(p => p.Key, p => p.Value.Type);
+
+    private sealed record Registration(string Name, Type Type, int SchemaVersion);
+}

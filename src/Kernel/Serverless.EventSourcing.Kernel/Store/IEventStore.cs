@@ -1,0 +1,38 @@
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Store;
+
+/// <summary>The event store as every layer above the database sees it.</summary>
+public interface IEventStore
+{
+    /// <summary>
+    /// Appends atomically after checking <paramref name="expected"/>. Re-sending the same event ids to
+    /// the same position returns the original result and writes nothing.
+    /// </summary>
+    /// <exception cref="WrongExpectedVersionException">The stream is not where the caller expected.</exception>
+    /// <exception cref="StreamDeletedException">The stream was tombstoned.</exception>
+    /// <exception cref="DuplicateEventIdException">An event id was used before, and this is not a retry of that append.</exception>
+    /// <exception cref="InvalidInputException">The batch breaks a limit or is malformed; nothing was written.</exception>
+    Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
+
+    /// <summary>Reads a stream from <paramref name="fromVersion"/> (inclusive) forwards, or backwards from it.</summary>
+    Task<StreamSlice> ReadStreamAsync(StreamId stream, long fromVersion, int limit, ReadDirection direction = ReadDirection.Forward, CancellationToken ct = default);
+
+    /// <summary>Reads events of a stream up to a version or a point in time, for loading aggregates.</summary>
+    Task<IReadOnlyList<EventEnvelope>> ReadStreamRangeAsync(StreamId stream, long afterVersion, long? toVersion, DateTimeOffset? asOf, CancellationToken ct = default);
+
+    /// <summary>
+    /// Reads the global log after <paramref name="after"/>, never handing out an event while an
+    /// earlier-starting transaction could still commit one before it. Checkpoint the returned cursor.
+    /// </summary>
+    Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default);
+
+    /// <summary>Filters the log by global position (keyset paging). For browsing and replays, not for subscriptions.</summary>
+    Task<QueryPage> QueryAsync(EventQuery query, CancellationToken ct = default);
+
+    Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default);
+
+    /// <summary>Soft-deletes a stream: it keeps its events until cleanup purges it, and accepts no more.</summary>
+    Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default);
+}

@@ -1,0 +1,7 @@
+namespace Serverless.EventSourcing.Store;
+
+public enum ReadDirection
+{
+    Forward,
+    Backward,
+}

@@ -1,0 +1,98 @@
+using Npgsql;
+using NpgsqlTypes;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Store;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Postgres.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    private const string AppendSql =
+        "select appended_version, appended_position, was_duplicate from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+    public async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        AppendValidator.Validate(events, limits);
+        await using var command = dataSource.CreateCommand(AppendSql);
+        AddAppendParameters(command.Parameters, stream, expected, events);
+        try
+        {
+            return await ReadAppendResultAsync(command, events.Count, ct);
+        }
+        catch (PostgresException ex)
+        {
+            throw StoreErrors.Translate(ex, stream.Value, expected);
+        }
+    }
+
+    /// <summary>
+    /// Appends as the first write of a transaction the caller owns, so other writes (an idempotency
+    /// record, a saga's state) commit or roll back with the events.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        AppendValidator.Validate(events, limits);
+        await using var command = new NpgsqlCommand(AppendSql, transaction.Connection, transaction);
+        AddAppendParameters(command.Parameters, stream, expected, events);
+        try
+        {
+            return await ReadAppendResultAsync(command, events.Count, ct);
+        }
+        catch (PostgresException ex)
+        {
+            throw StoreErrors.Translate(ex, stream.Value, expected);
+        }
+    }
+
+    /// <summary>Adds the nine parameters of <c>es_append_events</c>; shared with callers that append inside their own transaction.</summary>
+    internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    {
+        var count = events.Count;
+        var ids = new Guid[count];
+        var types = new string[count];
+        var schemaVersions = new int[count];
+        var data = new string[count];
+        var metadata = new string[count];
+        var correlationIds = new string?[count];
+        for (var i = 0; i < count; i++)
+        {
+            var e = events[i];
+            ids[i] = e.EventId;
+            types[i] = e.Type;
+            schemaVersions[i] = e.Metadata.SchemaVersion;
+            data[i] = e.Data;
+            metadata[i] = e.Metadata.ToJson();
+            correlationIds[i] = e.Metadata.CorrelationId;
+        }
+
+        parameters.AddWithValue(stream.Value);
+        parameters.AddWithValue(stream.Category);
+        parameters.AddWithValue(expected.Value);
+        parameters.AddWithValue(ids);
+        parameters.AddWithValue(types);
+        parameters.AddWithValue(schemaVersions);
+        parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Jsonb });
+        parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
+    internal static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)
+    {
+        var positions = new List<long>(count);
+        long version = 0;
+        var duplicate = false;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                version = reader.GetInt64(0);
+                positions.Add(reader.GetInt64(1));
+                duplicate = reader.GetBoolean(2);
+            }
+        }
+
+        return new AppendResult(version, positions, duplicate);
+    }
+}

@@ -1,0 +1,35 @@
+using NpgsqlTypes;
+using Serverless.EventSourcing.Store;
+
+namespace Serverless.EventSourcing.Postgres.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    // Every transaction with an id below the snapshot's xmin has finished, so no event can still
+    // appear before the returned ones in (tx_id, position) order: a late commit is never skipped.
+    private const string ReadLogSql =
+        $"select tx_id, {EnvelopeColumns} from es_events " +
+        "where (tx_id, global_position) > ($1::xid8, $2) and tx_id < pg_snapshot_xmin(pg_current_snapshot()) " +
+        "order by tx_id, global_position limit $3";
+
+    public async Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default)
+    {
+        CheckLimit(limit);
+        await using var command = dataSource.CreateCommand(ReadLogSql);
+        command.Parameters.Add(new() { Value = after.TransactionId, NpgsqlDbType = NpgsqlDbType.Xid8 });
+        command.Parameters.AddWithValue(after.Position);
+        command.Parameters.AddWithValue(limit);
+
+        var events = new List<Events.EventEnvelope>();
+        var next = after;
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var envelope = ReadEnvelope(reader, 1);
+            events.Add(envelope);
+            next = new LogCursor(reader.GetFieldValue<ulong>(0), envelope.GlobalPosition);
+        }
+
+        return new LogSlice(events, next);
+    }
+}

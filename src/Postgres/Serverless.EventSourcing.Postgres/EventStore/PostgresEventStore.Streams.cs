@@ -1,0 +1,43 @@
+using Npgsql;
+using Serverless.EventSourcing.Store;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Postgres.EventStore;
+
+public sealed partial class PostgresEventStore
+{
+    private const string StreamColumns = "stream_id, category, version, created_at, updated_at, deleted_at";
+
+    public async Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {StreamColumns} from es_streams where stream_id = $1");
+        command.Parameters.AddWithValue(stream.Value);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? ReadStreamInfo(reader) : null;
+    }
+
+    public async Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand($"select {StreamColumns} from es_tombstone_stream($1, $2)");
+        command.Parameters.AddWithValue(stream.Value);
+        command.Parameters.AddWithValue(expected.Value);
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            return ReadStreamInfo(reader);
+        }
+        catch (PostgresException ex)
+        {
+            throw StoreErrors.Translate(ex, stream.Value, expected);
+        }
+    }
+
+    private static StreamInfo ReadStreamInfo(NpgsqlDataReader reader) => new(
+        reader.GetString(0),
+        reader.GetString(1),
+        reader.GetInt64(2),
+        reader.GetFieldValue<DateTimeOffset>(3),
+        reader.GetFieldValue<DateTimeOffset>(4),
+        reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
+}

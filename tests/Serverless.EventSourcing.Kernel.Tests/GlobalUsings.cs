@@ -1,0 +1,4 @@
+global using Serverless.EventSourcing.Events;
+global using Serverless.EventSourcing.Store;
+global using Serverless.EventSourcing.Streams;
+global using Xunit;
