@@ -1,0 +1,14 @@
+// Parameters for `az deployment group create --parameters infra/main.bicepparam`.
+// Values come from environment variables so no secret is committed.
+using './main.bicep'
+
+param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
+
+// Required: at least 32 characters, e.g. `export API_KEY=$(openssl rand -hex 32)`.
+param apiKey = readEnvironmentVariable('API_KEY')
+
+// Optional extra PostgreSQL Entra administrator (you), e.g.
+// `export POSTGRES_ADMIN_OBJECT_ID=$(az ad signed-in-user show --query id -o tsv)`
+// `export POSTGRES_ADMIN_NAME=$(az ad signed-in-user show --query userPrincipalName -o tsv)`
+param postgresEntraAdminObjectId = readEnvironmentVariable('POSTGRES_ADMIN_OBJECT_ID', '')
+param postgresEntraAdminPrincipalName = readEnvironmentVariable('POSTGRES_ADMIN_NAME', '')

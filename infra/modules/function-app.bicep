@@ -1,0 +1,148 @@
+// Function App on the Flex Consumption plan (FC1, Linux), .NET 10 isolated worker.
+// On Flex Consumption the runtime lives in functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME,
+// FUNCTIONS_EXTENSION_VERSION, linuxFxVersion and netFrameworkVersion are deprecated there
+// and must not be set (see README-deploy-notes.md, "Settings mapping").
+param planName string
+param appName string
+param location string
+param tags object
+
+@description('Resource id of the user-assigned identity.')
+param identityId string
+
+@description('Client id of the user-assigned identity.')
+param identityClientId string
+
+@description('Name of the user-assigned identity (the PostgreSQL Entra role name).')
+param identityName string
+
+param storageAccountName string
+param deploymentContainerUrl string
+param applicationInsightsConnectionString string
+
+@description('dotnet-isolated runtime version.')
+param runtimeVersion string = '10.0'
+
+@minValue(40)
+@maxValue(1000)
+param maximumInstanceCount int = 100
+
+@allowed([
+  512
+  2048
+  4096
+])
+param instanceMemoryMB int = 2048
+
+param postgresHost string
+param postgresPort int
+param postgresDatabaseName string
+param redisConnectionStringSecretUri string
+param apiKeySecretUri string
+param kafkaBootstrapServers string
+param kafkaConnectionStringSecretUri string
+param eventsTopicName string
+param consumerGroupName string
+param durableTaskHubName string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: appName
+  location: location
+  tags: union(tags, {
+    'azd-service-name': 'functions'
+  })
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityId
+    siteConfig: {
+      minTlsVersion: '1.2'
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: deploymentContainerUrl
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: maximumInstanceCount
+        instanceMemoryMB: instanceMemoryMB
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: runtimeVersion
+      }
+    }
+  }
+
+  // The app settings contract. Keys are exactly the Values of local.settings.sample.json, except
+  // the ones the platform maps (AzureWebJobsStorage -> AzureWebJobsStorage__*, and
+  // FUNCTIONS_WORKER_RUNTIME -> functionAppConfig.runtime.name), plus the platform keys listed
+  // first. tests/Serverless.EventSourcing.Infra.Tests parses this block: keep one setting per line.
+  resource appSettings 'config' = {
+    name: 'appsettings'
+    properties: {
+      // Platform: identity-based host storage and telemetry.
+      AzureWebJobsStorage__accountName: storageAccountName
+      AzureWebJobsStorage__credential: 'managedidentity'
+      AzureWebJobsStorage__clientId: identityClientId
+      AZURE_CLIENT_ID: identityClientId
+      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+      // Application settings.
+      Postgres__ConnectionString: 'Host=${postgresHost};Port=${postgresPort};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=VerifyFull'
+      Postgres__UseEntraAuthentication: 'true'
+      Redis__ConnectionString: '@Microsoft.KeyVault(SecretUri=${redisConnectionStringSecretUri})'
+      Redis__SnapshotTtlSeconds: '3600'
+      Api__Key: '@Microsoft.KeyVault(SecretUri=${apiKeySecretUri})'
+      Api__MaxBodyBytes: '1048576'
+      Kafka__BootstrapServers: kafkaBootstrapServers
+      Kafka__EventsTopic: eventsTopicName
+      Kafka__ConsumerGroup: consumerGroupName
+      Kafka__SecurityProtocol: 'SaslSsl'
+      Kafka__SaslUsername: '$ConnectionString'
+      Kafka__SaslPassword: '@Microsoft.KeyVault(SecretUri=${kafkaConnectionStringSecretUri})'
+      DurableTask__HubName: durableTaskHubName
+      Schedules__Snapshot: '0 */5 * * * *'
+      Schedules__Cleanup: '0 30 3 * * *'
+      Schedules__Relay: '*/10 * * * * *'
+      Snapshots__EveryEvents: '100'
+      Snapshots__MaxAgeSeconds: '0'
+      Snapshots__KeepPerStream: '3'
+      Retention__TombstonedStreamDays: '30'
+      Retention__IdempotencyKeyHours: '24'
+      Retention__DeadLetterDays: '30'
+      Retention__SagaStateDays: '30'
+    }
+  }
+}
+
+output name string = functionApp.name
+output defaultHostName string = functionApp.properties.defaultHostName
+output planName string = plan.name

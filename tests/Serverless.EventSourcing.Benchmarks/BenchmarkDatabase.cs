@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Serverless.EventSourcing.Postgres.Schema;
+using Serverless.EventSourcing.Testing;
+
+namespace Serverless.EventSourcing.Benchmarks;
+
+/// <summary>
+/// A throwaway cluster with the server's default durability (fsync on), so figures mean what they
+/// would on a real server; one fresh database per scenario.
+/// </summary>
+public sealed class BenchmarkDatabase : IAsyncDisposable
+{
+    private static PostgresServer? _server;
+
+    private BenchmarkDatabase(string connectionString, NpgsqlDataSource dataSource)
+    {
+        ConnectionString = connectionString;
+        DataSource = dataSource;
+    }
+
+    public string ConnectionString { get; }
+
+    public NpgsqlDataSource DataSource { get; }
+
+    public static async Task<BenchmarkDatabase> CreateAsync()
+    {
+        _server ??= await PostgresServer.StartAsync(durable: true);
+        var connectionString = await _server.CreateDatabaseAsync("es_bench");
+        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200, NoResetOnClose = true, MaxAutoPrepare = 50, AutoPrepareMinUsages = 2 }.ConnectionString);
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        return new BenchmarkDatabase(connectionString, dataSource);
+    }
+
+    public async Task ExecuteAsync(string sql)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await DataSource.DisposeAsync();
+        await _server!.DropDatabaseAsync(ConnectionString);
+    }
+
+    public static async Task StopAsync()
+    {
+        if (_server is not null)
+        {
+            await _server.DisposeAsync();
+        }
+    }
+}

@@ -1,0 +1,13 @@
+using System.Text.Json.Serialization;
+
+namespace Serverless.EventSourcing.Benchmarks;
+
+/// <summary>One row of the report; field names are the JSON contract the README quotes.</summary>
+public sealed record BenchmarkResult(
+    [property: JsonPropertyName("scenario")] string Scenario,
+    [property: JsonPropertyName("concurrency")] int Concurrency,
+    [property: JsonPropertyName("events_per_s")] double? EventsPerSecond,
+    [property: JsonPropertyName("p50_ms")] double? P50Ms,
+    [property: JsonPropertyName("p99_ms")] double? P99Ms,
+    [property: JsonPropertyName("baseline_events_per_s")] double? BaselineEventsPerSecond = null,
+    [property: JsonPropertyName("note")] string? Note = null);

@@ -1,0 +1,83 @@
+using NpgsqlTypes;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Postgres.EventStore;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Benchmarks.Scenarios;
+
+/// <summary>
+/// Single-event appends to distinct streams at 1, 8 and 32 writers against a raw baseline of plain
+/// single-row INSERTs of the same row shape into a bare table; then 100-event batches.
+/// </summary>
+public static class AppendScenario
+{
+    private const string Data = "{\"amount\":1250,\"currency\":\"EUR\",\"reference\":\"benchmark\"}";
+
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale)
+    {
+        var results = new List<BenchmarkResult>();
+        foreach (var writers in new[] { 1, 8, 32 })
+        {
+            var perWorker = Math.Max(50, 2000 * scale / writers);
+            await using var db = await BenchmarkDatabase.CreateAsync();
+            var store = new PostgresEventStore(db.DataSource);
+            await Warmup(store);
+
+            var latencies = new Latencies();
+            var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
+                latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"bench-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
+            var baseline = await BaselineAsync(db, writers, perWorker);
+            results.Add(new BenchmarkResult("append", writers, rate, latencies.Percentile(50), latencies.Percentile(99), baseline,
+                $"single event, distinct streams; {Math.Round(rate / baseline * 100)}% of baseline"));
+        }
+
+        foreach (var writers in new[] { 1, 8 })
+        {
+            await using var db = await BenchmarkDatabase.CreateAsync();
+            var store = new PostgresEventStore(db.DataSource);
+            var batches = Math.Max(10, 200 * scale / writers);
+            var latencies = new Latencies();
+            var batchRate = await Latencies.RunAsync(writers, batches, (w, i) =>
+                latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"batch-{w}x{i}"), ExpectedVersion.NoStream, Enumerable.Range(0, 100).Select(_ => NewEvent()).ToList())));
+            results.Add(new BenchmarkResult("append-batch-100", writers, batchRate * 100, latencies.Percentile(50), latencies.Percentile(99), null,
+                "100 events per append; latency is per batch"));
+        }
+
+        return results;
+    }
+
+    private static EventData NewEvent() => new("Deposited", Data, new EventMetadata { CorrelationId = Guid.NewGuid().ToString() });
+
+    private static async Task Warmup(PostgresEventStore store)
+    {
+        for (var i = 0; i < 200; i++)
+        {
+            await store.AppendAsync(StreamId.Parse($"warm-{i}"), ExpectedVersion.NoStream, [NewEvent()]);
+        }
+    }
+
+    /// <summary>The same row shape, one plain INSERT per event, no function, no checks, no secondary indexes.</summary>
+    private static async Task<double> BaselineAsync(BenchmarkDatabase db, int writers, int perWorker)
+    {
+        await db.ExecuteAsync("""
+            create table bench_baseline (
+                global_position bigint generated always as identity primary key,
+                tx_id xid8 not null default pg_current_xact_id(),
+                event_id uuid not null, stream_id text not null, stream_version bigint not null,
+                category text not null, event_type text not null, schema_version int not null,
+                data jsonb not null, metadata jsonb not null, correlation_id text, created_at timestamptz not null default now())
+            """);
+        const string sql = "insert into bench_baseline (event_id, stream_id, stream_version, category, event_type, schema_version, data, metadata, correlation_id) values ($1, $2, 1, 'bench', 'Deposited', 1, $3, $4, $5)";
+        return await Latencies.RunAsync(writers, perWorker, async (w, i) =>
+        {
+            await using var command = db.DataSource.CreateCommand(sql);
+            var metadata = new EventMetadata { CorrelationId = Guid.NewGuid().ToString() };
+            command.Parameters.AddWithValue(Guid.CreateVersion7());
+            command.Parameters.AddWithValue($"bench-{w}x{i}");
+            command.Parameters.Add(new() { Value = Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new() { Value = metadata.ToJson(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.AddWithValue(metadata.CorrelationId!);
+            await command.ExecuteNonQueryAsync();
+        });
+    }
+}
