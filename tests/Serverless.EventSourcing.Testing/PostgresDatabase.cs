@@ -33,6 +33,17 @@ public class PostgresDatabase : IAsyncLifetime
         }
     }
 
+    public async Task<int> ExecuteAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.AddWithValue(p);
+        }
+
+        return await command.ExecuteNonQueryAsync();
+    }
+
     /// <summary>Runs a scalar query, for assertions that look at the tables directly.</summary>
     public async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
     {

@@ -31,6 +31,9 @@ public interface IEventStore
     /// <summary>Filters the log by global position (keyset paging). For browsing and replays, not for subscriptions.</summary>
     Task<QueryPage> QueryAsync(EventQuery query, CancellationToken ct = default);
 
+    /// <summary>The stream's version as it was at <paramref name="asOf"/> (0 when it had no events yet).</summary>
+    Task<long> GetVersionAtAsync(StreamId stream, DateTimeOffset asOf, CancellationToken ct = default);
+
     Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default);
 
     /// <summary>Soft-deletes a stream: it keeps its events until cleanup purges it, and accepts no more.</summary>

@@ -16,6 +16,16 @@ public sealed partial class PostgresEventStore
         return await reader.ReadAsync(ct) ? ReadStreamInfo(reader) : null;
     }
 
+    public async Task<long> GetVersionAtAsync(StreamId stream, DateTimeOffset asOf, CancellationToken ct = default)
+    {
+        // created_at never decreases within a stream (clock_timestamp() under the stream lock), so this is a prefix.
+        await using var command = dataSource.CreateCommand(
+            "select coalesce(max(stream_version), 0) from es_events where stream_id = $1 and created_at <= $2");
+        command.Parameters.AddWithValue(stream.Value);
+        command.Parameters.AddWithValue(asOf);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
     public async Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand($"select {StreamColumns} from es_tombstone_stream($1, $2)");

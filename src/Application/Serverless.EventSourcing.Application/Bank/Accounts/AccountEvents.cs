@@ -1,0 +1,18 @@
+namespace Serverless.EventSourcing.Application.Bank.Accounts;
+
+/// <summary>Events of the account aggregate. Stored names are in <see cref="BankDomain"/> and never change.</summary>
+public static class AccountEvents
+{
+    public sealed record AccountOpened(string Owner, string Currency);
+
+    /// <param name="Reference">Why the money moved (for example a transfer saga's id); shown on statements.</param>
+    public sealed record MoneyDeposited(long Amount, string Currency, string? Reference);
+
+    public sealed record MoneyWithdrawn(long Amount, string Currency, string? Reference);
+
+    public sealed record AccountFrozen(string? Reason);
+
+    public sealed record AccountUnfrozen;
+
+    public sealed record AccountClosed;
+}

@@ -1,0 +1,17 @@
+using System.Text.Json;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Commands;
+
+/// <param name="Body">The command payload as received (parsed and validated by the command's handler).</param>
+/// <param name="ExpectedVersion">Set from <c>If-Match</c>: the caller pins the version, so a conflict is returned, not retried.</param>
+public sealed record CommandRequest(
+    string AggregateType,
+    string AggregateId,
+    string Command,
+    JsonElement Body,
+    ExpectedVersion? ExpectedVersion = null,
+    string? IdempotencyKey = null,
+    string? CorrelationId = null,
+    string? CausationId = null,
+    string? UserId = null);

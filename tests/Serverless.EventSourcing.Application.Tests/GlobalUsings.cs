@@ -1,0 +1,10 @@
+global using Serverless.EventSourcing.Aggregates;
+global using Serverless.EventSourcing.Application.Bank;
+global using Serverless.EventSourcing.Application.Bank.Accounts;
+global using Serverless.EventSourcing.Commands;
+global using Serverless.EventSourcing.Events;
+global using Serverless.EventSourcing.Snapshots;
+global using Serverless.EventSourcing.Store;
+global using Serverless.EventSourcing.Streams;
+global using Serverless.EventSourcing.Testing;
+global using Xunit;
