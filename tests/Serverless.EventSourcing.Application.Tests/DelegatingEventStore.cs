@@ -9,7 +9,7 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<StreamSlice> ReadStreamAsync(StreamId stream, long fromVersion, int limit, ReadDirection direction = ReadDirection.Forward, CancellationToken ct = default) => Inner.ReadStreamAsync(stream, fromVersion, limit, direction, ct);
 
-    public virtual Task<IReadOnlyList<EventEnvelope>> ReadStreamRangeAsync(StreamId stream, long afterVersion, long? toVersion, DateTimeOffset? asOf, CancellationToken ct = default) => Inner.ReadStreamRangeAsync(stream, afterVersion, toVersion, asOf, ct);
+    public virtual Task<IReadOnlyList<StoredEvent>> ReadForFoldAsync(StreamId stream, long afterVersion, long toVersion, CancellationToken ct = default) => Inner.ReadForFoldAsync(stream, afterVersion, toVersion, ct);
 
     public virtual Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default) => Inner.ReadLogAsync(after, limit, ct);
 

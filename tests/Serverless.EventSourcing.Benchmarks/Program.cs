@@ -7,6 +7,8 @@ using Spectre.Console;
 var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkResult>>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["append"] = AppendScenario.RunAsync,
+    ["load"] = LoadScenario.RunAsync,
+    ["memory"] = MemoryScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

@@ -38,7 +38,7 @@ public class ConcurrentWritersTests(StoreFixture db) : IClassFixture<StoreFixtur
 
         var slice = await db.Store.ReadStreamAsync(stream, 1, 1000);
         Assert.Equal(Enumerable.Range(1, Rounds).Select(v => (long)v), slice.Events.Select(e => e.StreamVersion));
-        Assert.Equal(winners.Select(w => $"{{\"amount\": {w}}}"), slice.Events.Select(e => e.Data));
+        Assert.Equal(winners.Select(w => $"{{\"amount\":{w}}}"), slice.Events.Select(e => e.Data));
         Assert.Equal(Rounds, slice.Version);
     }
 

@@ -65,7 +65,7 @@ public static class AppendScenario
                 tx_id xid8 not null default pg_current_xact_id(),
                 event_id uuid not null, stream_id text not null, stream_version bigint not null,
                 category text not null, event_type text not null, schema_version int not null,
-                data jsonb not null, metadata jsonb not null, correlation_id text, created_at timestamptz not null default now())
+                data json not null, metadata json not null, correlation_id text, created_at timestamptz not null default now())
             """);
         const string sql = "insert into bench_baseline (event_id, stream_id, stream_version, category, event_type, schema_version, data, metadata, correlation_id) values ($1, $2, 1, 'bench', 'Deposited', 1, $3, $4, $5)";
         return await Latencies.RunAsync(writers, perWorker, async (w, i) =>
@@ -74,8 +74,8 @@ public static class AppendScenario
             var metadata = new EventMetadata { CorrelationId = Guid.NewGuid().ToString() };
             command.Parameters.AddWithValue(Guid.CreateVersion7());
             command.Parameters.AddWithValue($"bench-{w}x{i}");
-            command.Parameters.Add(new() { Value = Data, NpgsqlDbType = NpgsqlDbType.Jsonb });
-            command.Parameters.Add(new() { Value = metadata.ToJson(), NpgsqlDbType = NpgsqlDbType.Jsonb });
+            command.Parameters.Add(new() { Value = Data, NpgsqlDbType = NpgsqlDbType.Json });
+            command.Parameters.Add(new() { Value = metadata.ToJson(), NpgsqlDbType = NpgsqlDbType.Json });
             command.Parameters.AddWithValue(metadata.CorrelationId!);
             await command.ExecuteNonQueryAsync();
         });

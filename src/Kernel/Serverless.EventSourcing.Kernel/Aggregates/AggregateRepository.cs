@@ -50,10 +50,10 @@ public sealed class AggregateRepository(IEventStore store, ISnapshotStore snapsh
         var version = from;
         if (target > from)
         {
-            foreach (var envelope in await store.ReadStreamRangeAsync(stream, from, target, null, ct))
+            foreach (var stored in await store.ReadForFoldAsync(stream, from, target, ct))
             {
-                state = definition.Apply(state, events.Deserialize(envelope));
-                version = envelope.StreamVersion;
+                state = definition.Apply(state, events.Deserialize(stored));
+                version = stored.StreamVersion;
             }
         }
 

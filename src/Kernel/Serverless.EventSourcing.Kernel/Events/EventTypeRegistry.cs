@@ -67,25 +67,36 @@ public sealed class EventTypeRegistry
     public object Deserialize(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        var r = _byName.TryGetValue(envelope.Type, out var found)
-            ? found
-            : throw new InvalidOperationException($"Event type {envelope.Type} is not registered.");
+        return Deserialize(envelope.Type, envelope.SchemaVersion, envelope.Data, envelope.EventId.ToString());
+    }
 
-        if (envelope.SchemaVersion == r.SchemaVersion)
+    public object Deserialize(StoredEvent stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        return Deserialize(stored.Type, stored.SchemaVersion, stored.Data, $"at version {stored.StreamVersion}");
+    }
+
+    private object Deserialize(string type, int schemaVersion, string data, string describe)
+    {
+        var r = _byName.TryGetValue(type, out var found)
+            ? found
+            : throw new InvalidOperationException($"Event type {type} is not registered.");
+
+        if (schemaVersion == r.SchemaVersion)
         {
-            return JsonSerializer.Deserialize(envelope.Data, r.Type, EventJson.Options)
-                ?? throw new InvalidOperationException($"Event {envelope.EventId} has null data.");
+            return JsonSerializer.Deserialize(data, r.Type, EventJson.Options)
+                ?? throw new InvalidOperationException($"Event {describe} has null data.");
         }
 
-        if (envelope.SchemaVersion > r.SchemaVersion)
+        if (schemaVersion > r.SchemaVersion)
         {
             throw new InvalidOperationException(
-                $"Event {envelope.EventId} of type {envelope.Type} is schema version {envelope.SchemaVersion}, newer than this code knows ({r.SchemaVersion}).");
+                $"Event {describe} of type {type} is schema version {schemaVersion}, newer than this code knows ({r.SchemaVersion}).");
         }
 
-        var node = JsonNode.Parse(envelope.Data) as JsonObject
-            ?? throw new InvalidOperationException($"Event {envelope.EventId} data is not a JSON object and cannot be upcast.");
-        for (var version = envelope.SchemaVersion; version < r.SchemaVersion; version++)
+        var node = JsonNode.Parse(data) as JsonObject
+            ?? throw new InvalidOperationException($"Event {describe} data is not a JSON object and cannot be upcast.");
+        for (var version = schemaVersion; version < r.SchemaVersion; version++)
         {
             node = _upcasters.TryGetValue((r.Name, version), out var step)
                 ? step(node)
@@ -93,7 +104,7 @@ public sealed class EventTypeRegistry
         }
 
         return node.Deserialize(r.Type, EventJson.Options)
-            ?? throw new InvalidOperationException($"Event {envelope.EventId} upcast to null.");
+            ?? throw new InvalidOperationException($"Event {describe} upcast to null.");
     }
 
     public IReadOnlyDictionary<string, Type> Types => _byName.ToFrozenDictionary(p => p.Key, p => p.Value.Type);

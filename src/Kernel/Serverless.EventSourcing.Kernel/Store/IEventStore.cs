@@ -19,8 +19,8 @@ public interface IEventStore
     /// <summary>Reads a stream from <paramref name="fromVersion"/> (inclusive) forwards, or backwards from it.</summary>
     Task<StreamSlice> ReadStreamAsync(StreamId stream, long fromVersion, int limit, ReadDirection direction = ReadDirection.Forward, CancellationToken ct = default);
 
-    /// <summary>Reads events of a stream up to a version or a point in time, for loading aggregates.</summary>
-    Task<IReadOnlyList<EventEnvelope>> ReadStreamRangeAsync(StreamId stream, long afterVersion, long? toVersion, DateTimeOffset? asOf, CancellationToken ct = default);
+    /// <summary>Reads the events after <paramref name="afterVersion"/> up to <paramref name="toVersion"/>, for folding an aggregate.</summary>
+    Task<IReadOnlyList<StoredEvent>> ReadForFoldAsync(StreamId stream, long afterVersion, long toVersion, CancellationToken ct = default);
 
     /// <summary>
     /// Reads the global log after <paramref name="after"/>, never handing out an event while an

@@ -63,14 +63,24 @@ public sealed partial class PostgresEventStore
         return new StreamSlice(stream.Value, status, version, events, next);
     }
 
-    public async Task<IReadOnlyList<EventEnvelope>> ReadStreamRangeAsync(StreamId stream, long afterVersion, long? toVersion, DateTimeOffset? asOf, CancellationToken ct = default)
+    public async Task<IReadOnlyList<StoredEvent>> ReadForFoldAsync(StreamId stream, long afterVersion, long toVersion, CancellationToken ct = default)
     {
         await using var command = dataSource.CreateCommand(
-            $"select {EnvelopeColumns} from es_events where stream_id = $1 and stream_version > $2 and stream_version <= $3 and created_at <= $4 order by stream_version");
+            "select event_type, stream_version, schema_version, data::text from es_events where stream_id = $1 and stream_version > $2 and stream_version <= $3 order by stream_version");
         command.Parameters.AddWithValue(stream.Value);
         command.Parameters.AddWithValue(afterVersion);
-        command.Parameters.AddWithValue(toVersion ?? long.MaxValue);
-        command.Parameters.AddWithValue(asOf ?? DateTimeOffset.MaxValue);
-        return await ReadEnvelopesAsync(command, ct);
+        command.Parameters.AddWithValue(toVersion);
+        var events = new List<StoredEvent>((int)Math.Clamp(toVersion - afterVersion, 0, 16_384));
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        string? lastType = null;
+        while (await reader.ReadAsync(ct))
+        {
+            // Streams repeat a handful of type names; share one string per run of equal names.
+            var type = reader.GetString(0);
+            lastType = type == lastType ? lastType : type;
+            events.Add(new StoredEvent(lastType, reader.GetInt64(1), reader.GetInt32(2), reader.GetString(3)));
+        }
+
+        return events;
     }
 }

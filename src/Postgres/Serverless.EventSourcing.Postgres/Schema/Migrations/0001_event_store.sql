@@ -19,8 +19,10 @@ create table es_events (
     category        text        not null,
     event_type      text        not null,
     schema_version  int         not null,
-    data            jsonb       not null,
-    metadata        jsonb       not null,
+    -- json, not jsonb: nothing queries inside event data, and json stores and returns the text as
+    -- written (no re-encoding on every read of a long stream).
+    data            json        not null,
+    metadata        json        not null,
     correlation_id  text,
     created_at      timestamptz not null,
     constraint es_events_stream_version_uk unique (stream_id, stream_version),

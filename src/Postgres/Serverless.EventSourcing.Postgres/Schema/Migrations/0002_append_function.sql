@@ -9,8 +9,8 @@ create or replace function es_append_events(
     p_event_ids       uuid[],
     p_types           text[],
     p_schema_versions int[],
-    p_data            jsonb[],
-    p_metadata        jsonb[],
+    p_data            json[],
+    p_metadata        json[],
     p_correlation_ids text[])
 returns table (appended_version bigint, appended_position bigint, was_duplicate boolean)
 language plpgsql
