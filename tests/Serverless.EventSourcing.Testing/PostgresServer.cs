@@ -58,7 +58,8 @@ public sealed class PostgresServer : IAsyncDisposable
             TimeSpan.FromMinutes(2));
 
         var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true", directory);
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
+        var stop = ProcessRunner.IsRoot ? $"runuser -u postgres -- {binDir}/pg_ctl" : $"{binDir}/pg_ctl";
+        ProcessRunner.CleanUpWhenGone($"{stop} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {directory}");
         return server;
     }
 

@@ -40,6 +40,17 @@ internal static class ProcessRunner
         return Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}.");
     }
 
+    /// <summary>
+    /// Runs <paramref name="shellCommand"/> once this process is gone, however it ends (test hosts are
+    /// often torn down before ProcessExit handlers finish), so no server or temp folder outlives a run.
+    /// </summary>
+    public static void CleanUpWhenGone(string shellCommand)
+    {
+        var script = $"while kill -0 {Environment.ProcessId} 2>/dev/null; do sleep 0.5; done; {shellCommand}";
+        var info = new ProcessStartInfo("setsid", ["bash", "-c", script]) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        using var _ = Process.Start(info) ?? throw new InvalidOperationException("Could not start the clean-up watchdog.");
+    }
+
     public static string? FindExecutable(string name, params string[] extraDirectories)
     {
         var path = Environment.GetEnvironmentVariable("PATH")?.Split(':') ?? [];

@@ -44,7 +44,6 @@ public sealed class RedisServer : IAsyncDisposable
         var port = ProcessRunner.FreePort();
         var server = new RedisServer($"127.0.0.1:{port},abortConnect=false,connectTimeout=1000,syncTimeout=1000", executable, port);
         await server.StartProcessAsync();
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Kill();
         return server;
     }
 
@@ -82,6 +81,7 @@ public sealed class RedisServer : IAsyncDisposable
         _process.ErrorDataReceived += (_, _) => { };
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
+        ProcessRunner.CleanUpWhenGone($"kill {_process.Id} 2>/dev/null");
 
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)

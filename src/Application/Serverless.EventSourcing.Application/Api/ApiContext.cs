@@ -1,0 +1,106 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>One request being handled: typed access to its parts, every accessor validating as it reads.</summary>
+public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, CancellationToken ct)
+{
+    public ApiRequest Request { get; } = request;
+
+    public string CorrelationId { get; } = correlationId;
+
+    public CancellationToken Cancellation { get; } = ct;
+
+    public string Route(string name) =>
+        Request.RouteValues.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
+            ? value
+            : throw new InvalidInputException(name, "is required in the path");
+
+    public string? Query(string name) => Request.Query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    public long? QueryLong(string name, long min = 0)
+    {
+        var text = Query(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= min
+            ? value
+            : throw new InvalidInputException(name, $"must be a whole number of at least {min}");
+    }
+
+    public DateTimeOffset? QueryTime(string name)
+    {
+        var text = Query(name);
+        if (text is null)
+        {
+            return null;
+        }
+
+        return DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value)
+            ? value
+            : throw new InvalidInputException(name, "must be an ISO 8601 timestamp");
+    }
+
+    /// <summary>The page size: <c>limit</c> when given (1..max), otherwise the default.</summary>
+    public int Limit()
+    {
+        var limit = QueryLong("limit", 1) ?? options.DefaultPageSize;
+        return limit <= options.MaxPageSize ? (int)limit : throw new InvalidInputException("limit", $"must be between 1 and {options.MaxPageSize}");
+    }
+
+    public int MaxPageSize => options.MaxPageSize;
+
+    /// <summary>
+    /// Reads the body as JSON, refusing more than the configured limit without reading past it. An empty
+    /// body is <paramref name="whenEmpty"/> when given, an error otherwise.
+    /// </summary>
+    public async Task<JsonElement> ReadJsonAsync(JsonElement? whenEmpty = null)
+    {
+        var bytes = await ReadBodyAsync();
+        if (bytes.Length == 0)
+        {
+            return whenEmpty ?? throw new InvalidInputException("body", "a JSON body is required");
+        }
+
+        try
+        {
+            using var document = JsonDocument.Parse(bytes);
+            return document.RootElement.Clone();
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInputException("body", $"is not valid JSON ({ex.Message})");
+        }
+    }
+
+    private async Task<byte[]> ReadBodyAsync()
+    {
+        var limit = options.MaxBodyBytes;
+        if (Request.Header("Content-Length") is { } declared && long.TryParse(declared, out var length) && length > limit)
+        {
+            throw new PayloadTooLargeException(limit);
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await Request.Body.ReadAsync(chunk, Cancellation)) > 0)
+        {
+            if (buffer.Length + read > limit)
+            {
+                throw new PayloadTooLargeException(limit);
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+}
+
+/// <summary>The body is over <c>Api:MaxBodyBytes</c>; answered with 413.</summary>
+public sealed class PayloadTooLargeException(long limit) : EventSourcingException($"The request body is larger than {limit} bytes.");

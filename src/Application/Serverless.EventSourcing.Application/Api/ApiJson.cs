@@ -1,0 +1,13 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>Response JSON: camelCase, enums as snake_case strings, and nulls written (a null continuation means "last page").</summary>
+public static class ApiJson
+{
+    public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+}

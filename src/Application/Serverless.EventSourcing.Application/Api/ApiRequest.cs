@@ -1,0 +1,21 @@
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>An HTTP request as any host hands it over: route values, query, headers, body stream.</summary>
+public sealed class ApiRequest
+{
+    public required string Method { get; init; }
+
+    /// <summary>The path and query as received, for building Link headers.</summary>
+    public required string Path { get; init; }
+
+    public IReadOnlyDictionary<string, string> RouteValues { get; init; } = new Dictionary<string, string>();
+
+    public IReadOnlyDictionary<string, string> Query { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Header names are case-insensitive; multiple values are joined with commas.</summary>
+    public IReadOnlyDictionary<string, string> Headers { get; init; } = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+
+    public Stream Body { get; init; } = Stream.Null;
+
+    public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
+}

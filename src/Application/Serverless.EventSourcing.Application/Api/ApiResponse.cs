@@ -1,0 +1,37 @@
+using System.Net;
+using System.Text.Json;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>What a host writes back: status, headers, and a JSON (or empty) body.</summary>
+public sealed class ApiResponse
+{
+    public const string Json = "application/json";
+    public const string ProblemJson = "application/problem+json";
+
+    public int Status { get; init; }
+
+    public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    public byte[] Body { get; init; } = [];
+
+    public string? ContentType { get; init; }
+
+    public static ApiResponse Of(HttpStatusCode status, object? body = null, string contentType = Json) => new()
+    {
+        Status = (int)status,
+        Body = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options),
+        ContentType = body is null ? null : contentType,
+    };
+
+    public static ApiResponse Empty(HttpStatusCode status) => new() { Status = (int)status };
+
+    public ApiResponse With(string header, string value)
+    {
+        Headers[header] = value;
+        return this;
+    }
+
+    /// <summary>Versions travel as strong ETags: <c>"5"</c>.</summary>
+    public ApiResponse WithETag(long version) => With("ETag", $"\"{version}\"");
+}

@@ -1,0 +1,25 @@
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>The route table of the HTTP API (design brief §5).</summary>
+public static class ApiRoutes
+{
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        new("AppendEvents", "POST", "streams/{streamId}/events", "Append events with an expected version"),
+        new("ReadStreamEvents", "GET", "streams/{streamId}/events", "Read a stream forward or backward, paged"),
+        new("GetStream", "GET", "streams/{streamId}", "Stream metadata"),
+        new("StreamExists", "HEAD", "streams/{streamId}", "Whether a stream exists (ETag = version)"),
+        new("GetStreamVersion", "GET", "streams/{streamId}/version", "A stream's version"),
+        new("DeleteStream", "DELETE", "streams/{streamId}", "Tombstone a stream"),
+        new("QueryEvents", "GET", "events", "Query the log by category, type, correlation id and time, paged by global position"),
+        new("Replay", "POST", "replay", "Events matching a filter, paged"),
+        new("ExecuteCommand", "POST", "aggregates/{type}/{id}/commands/{command}", "Run a command (Idempotency-Key makes retries safe)"),
+        new("GetAggregate", "GET", "aggregates/{type}/{id}", "Aggregate state, now or as of a version or time"),
+        new("GetSnapshot", "GET", "snapshots/{streamId}", "Latest snapshot of a stream"),
+        new("TakeSnapshot", "POST", "snapshots/{streamId}", "Take a snapshot now"),
+        new("Health", "GET", "health", "Liveness", Anonymous: true),
+        new("Ready", "GET", "ready", "Readiness of dependencies and background loops", Anonymous: true),
+        new("Stats", "GET", "stats", "Counts, lag and last job runs"),
+        new("OpenApi", "GET", "openapi.json", "This API's OpenAPI document", Anonymous: true),
+    ];
+}

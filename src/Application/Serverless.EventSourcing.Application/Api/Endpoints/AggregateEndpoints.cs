@@ -1,0 +1,79 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Commands;
+using Serverless.EventSourcing.Events;
+
+namespace Serverless.EventSourcing.Application.Api.Endpoints;
+
+/// <summary>Commands and aggregate state (optionally as of a version or time).</summary>
+public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateRepository repository, AggregateRegistry aggregates) : IApiEndpoints
+{
+    private static readonly JsonElement EmptyObject = JsonDocument.Parse("{}").RootElement.Clone();
+
+    public void Map(IDictionary<string, ApiHandler> handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        handlers["ExecuteCommand"] = ExecuteAsync;
+        handlers["GetAggregate"] = GetAsync;
+    }
+
+    private async Task<ApiResponse> ExecuteAsync(ApiContext context)
+    {
+        var ifMatch = Preconditions.IfMatch(context);
+        var body = await context.ReadJsonAsync(whenEmpty: EmptyObject);
+        var result = await pipeline.ExecuteAsync(
+            new CommandRequest(
+                context.Route("type"),
+                context.Route("id"),
+                context.Route("command"),
+                body,
+                ifMatch,
+                context.Request.Header("Idempotency-Key"),
+                context.CorrelationId,
+                UserId: context.Request.Header("x-user-id")),
+            context.Cancellation);
+
+        var response = result.Status switch
+        {
+            CommandStatus.Succeeded => ApiResponse.Of(HttpStatusCode.OK, result).WithETag(result.Version),
+            CommandStatus.NotFound => ProblemOf(Problem.NotFound(result.Message ?? "Not found.")),
+            CommandStatus.Rejected => ProblemOf(Problem.RuleViolation(result.RuleCode!, result.Message)),
+            CommandStatus.Conflict when ifMatch is not null => ProblemOf(Problem.PreconditionFailed(result.CurrentVersion ?? 0, result.Message ?? "")),
+            CommandStatus.Conflict => ProblemOf(Problem.Conflict(result.CurrentVersion ?? 0, result.Message ?? "")),
+            CommandStatus.Deleted => ProblemOf(Problem.Gone(result.Message ?? "")),
+            CommandStatus.IdempotencyKeyReused => ProblemOf(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
+            _ => throw new InvalidOperationException($"Unexpected command status {result.Status}."),
+        };
+        return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
+    }
+
+    private async Task<ApiResponse> GetAsync(ApiContext context)
+    {
+        var type = context.Route("type");
+        if (!aggregates.TryGet(type, out var definition))
+        {
+            return ProblemOf(Problem.NotFound($"Unknown aggregate type '{type}'."));
+        }
+
+        var stream = Streams.StreamId.For(definition.Category, context.Route("id"), "id");
+        var asOfVersion = context.QueryLong("asOfVersion");
+        var asOf = context.QueryTime("asOf");
+        var loaded = await repository.LoadAsync(definition, stream, asOfVersion, asOf, context.Cancellation);
+        if (loaded.IsDeleted && asOfVersion is null && asOf is null)
+        {
+            return ProblemOf(Problem.Gone($"{stream.Value} has been deleted."));
+        }
+
+        if (!loaded.Exists)
+        {
+            return ProblemOf(Problem.NotFound(asOfVersion is null && asOf is null ? $"{stream.Value} does not exist." : $"{stream.Value} did not exist at that point."));
+        }
+
+        var state = JsonDocument.Parse(definition.SerializeState(loaded.State)).RootElement;
+        return ApiResponse.Of(HttpStatusCode.OK, new { type = definition.Category, id = stream.Id, streamId = stream.Value, version = loaded.Version, asOfVersion, asOf, state })
+            .WithETag(loaded.Version);
+    }
+
+    private static ApiResponse ProblemOf(Problem problem) => ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+}

@@ -1,0 +1,90 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Store;
+
+namespace Serverless.EventSourcing.Application.Api.Endpoints;
+
+/// <summary>Querying and replaying the log, paged by global position.</summary>
+public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
+{
+    public void Map(IDictionary<string, ApiHandler> handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        handlers["QueryEvents"] = QueryAsync;
+        handlers["Replay"] = ReplayAsync;
+    }
+
+    private async Task<ApiResponse> QueryAsync(ApiContext context)
+    {
+        var query = new EventQuery
+        {
+            Category = context.Query("category"),
+            EventTypes = context.Query("eventType")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            CorrelationId = context.Query("correlationId"),
+            From = context.QueryTime("from"),
+            To = context.QueryTime("to"),
+            AfterPosition = context.QueryLong("afterPosition") ?? 0,
+            Limit = context.Limit(),
+        };
+        var page = await store.QueryAsync(query, context.Cancellation);
+        return Page(page).WithNextLink(context.Request, "afterPosition", page.NextAfterPosition);
+    }
+
+    private async Task<ApiResponse> ReplayAsync(ApiContext context)
+    {
+        var body = await context.ReadJsonAsync();
+        ReplayRequest request;
+        try
+        {
+            request = body.ValueKind == JsonValueKind.Object
+                ? body.Deserialize<ReplayRequest>(EventJson.Options)!
+                : throw new InvalidInputException("body", "must be a JSON object");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInputException(ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body", "has the wrong type");
+        }
+
+        if (request.StreamId is { } streamId)
+        {
+            Streams.StreamId.Parse(streamId);
+        }
+
+        var limit = request.Limit ?? 100;
+        if (limit < 1 || limit > context.MaxPageSize)
+        {
+            throw new InvalidInputException("limit", $"must be between 1 and {context.MaxPageSize}");
+        }
+
+        var page = await store.QueryAsync(
+            new EventQuery
+            {
+                StreamId = request.StreamId,
+                Category = request.Category,
+                EventTypes = request.EventTypes,
+                From = request.FromTimestamp,
+                To = request.ToTimestamp,
+                FromVersion = request.FromVersion,
+                ToVersion = request.ToVersion,
+                AfterPosition = request.AfterPosition ?? 0,
+                Limit = limit,
+            },
+            context.Cancellation);
+        return Page(page);
+    }
+
+    private static ApiResponse Page(QueryPage page) =>
+        ApiResponse.Of(HttpStatusCode.OK, new { events = page.Events.Select(EventDto.From), nextAfterPosition = page.NextAfterPosition });
+
+    private sealed record ReplayRequest(
+        string? StreamId,
+        string? Category,
+        IReadOnlyList<string>? EventTypes,
+        DateTimeOffset? FromTimestamp,
+        DateTimeOffset? ToTimestamp,
+        long? FromVersion,
+        long? ToVersion,
+        long? AfterPosition,
+        int? Limit);
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text.Json;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Store;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Application.Api.Endpoints;
+
+/// <summary>Raw stream routes: append, read, metadata, version, tombstone.</summary>
+public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
+{
+    public void Map(IDictionary<string, ApiHandler> handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        handlers["AppendEvents"] = AppendAsync;
+        handlers["ReadStreamEvents"] = ReadAsync;
+        handlers["GetStream"] = GetAsync;
+        handlers["StreamExists"] = ExistsAsync;
+        handlers["GetStreamVersion"] = VersionAsync;
+        handlers["DeleteStream"] = DeleteAsync;
+    }
+
+    private async Task<ApiResponse> AppendAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var ifMatch = Preconditions.IfMatch(context);
+        var body = await context.ReadJsonAsync();
+        var request = AppendRequest.Parse(body, context.CorrelationId);
+        if (ifMatch is { } header && request.ExpectedVersion is { } inBody && header != inBody)
+        {
+            throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
+        }
+
+        try
+        {
+            var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, request.Events, context.Cancellation);
+            var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
+            return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
+        }
+        catch (WrongExpectedVersionException conflict)
+        {
+            return Preconditions.Failed(conflict, ifMatch is not null);
+        }
+    }
+
+    private async Task<ApiResponse> ReadAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var direction = context.Query("direction")?.ToLowerInvariant() switch
+        {
+            null or "forward" => ReadDirection.Forward,
+            "backward" => ReadDirection.Backward,
+            _ => throw new InvalidInputException("direction", "must be 'forward' or 'backward'"),
+        };
+        var from = context.QueryLong("fromVersion") ?? (direction == ReadDirection.Forward ? 1 : 0);
+        var slice = await store.ReadStreamAsync(stream, from, context.Limit(), direction, context.Cancellation);
+        return slice.Status switch
+        {
+            StreamStatus.NotFound => NotFound(stream),
+            StreamStatus.Deleted => Gone(stream),
+            _ => ApiResponse.Of(HttpStatusCode.OK, new
+            {
+                streamId = stream.Value,
+                version = slice.Version,
+                direction = direction.ToString().ToLowerInvariant(),
+                events = slice.Events.Select(EventDto.From),
+                nextVersion = slice.NextVersion,
+            })
+                .WithETag(slice.Version)
+                .WithNextLink(context.Request, "fromVersion", slice.NextVersion),
+        };
+    }
+
+    private async Task<ApiResponse> GetAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var info = await store.GetStreamAsync(stream, context.Cancellation);
+        return info is null
+            ? NotFound(stream)
+            : ApiResponse.Of(HttpStatusCode.OK, new
+            {
+                streamId = info.StreamId,
+                category = info.Category,
+                version = info.Version,
+                createdAt = info.CreatedAt,
+                updatedAt = info.UpdatedAt,
+                deleted = info.IsDeleted,
+                deletedAt = info.DeletedAt,
+            }).WithETag(info.Version);
+    }
+
+    private async Task<ApiResponse> ExistsAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var info = await store.GetStreamAsync(stream, context.Cancellation);
+        return info switch
+        {
+            null => ApiResponse.Empty(HttpStatusCode.NotFound),
+            { IsDeleted: true } => ApiResponse.Empty(HttpStatusCode.Gone),
+            _ => ApiResponse.Empty(HttpStatusCode.OK).WithETag(info.Version),
+        };
+    }
+
+    private async Task<ApiResponse> VersionAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var info = await store.GetStreamAsync(stream, context.Cancellation);
+        return info is null
+            ? NotFound(stream)
+            : ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deleted = info.IsDeleted }).WithETag(info.Version);
+    }
+
+    private async Task<ApiResponse> DeleteAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        var ifMatch = Preconditions.IfMatch(context);
+        try
+        {
+            var info = await store.TombstoneAsync(stream, ifMatch ?? ExpectedVersion.Any, context.Cancellation);
+            return ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deletedAt = info.DeletedAt });
+        }
+        catch (WrongExpectedVersionException conflict)
+        {
+            return Preconditions.Failed(conflict, ifMatch is not null);
+        }
+    }
+
+    private static ApiResponse NotFound(StreamId stream) => ProblemOf(Problem.NotFound($"Stream {stream.Value} does not exist."));
+
+    private static ApiResponse Gone(StreamId stream) => ProblemOf(Problem.Gone($"Stream {stream.Value} has been deleted."));
+
+    private static ApiResponse ProblemOf(Problem problem) => ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+
+    /// <summary>The append body: <c>{expectedVersion?, events:[{eventId?, type, data, metadata?}]}</c>.</summary>
+    private sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnlyList<EventData> Events)
+    {
+        public static AppendRequest Parse(JsonElement body, string correlationId)
+        {
+            if (body.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidInputException("body", "must be a JSON object");
+            }
+
+            ExpectedVersion? expected = body.TryGetProperty("expectedVersion", out var ev) ? ev.ValueKind switch
+            {
+                JsonValueKind.Number when ev.TryGetInt64(out var n) => Streams.ExpectedVersion.Exactly(n),
+                JsonValueKind.String => Streams.ExpectedVersion.Parse(ev.GetString()),
+                JsonValueKind.Null => null,
+                _ => throw new InvalidInputException("expectedVersion", "must be a version number or 'any', 'no_stream', 'stream_exists'"),
+            } : null;
+
+            if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
+            {
+                throw new InvalidInputException("events", "an array of events is required");
+            }
+
+            var events = new List<EventData>(list.GetArrayLength());
+            var index = 0;
+            foreach (var item in list.EnumerateArray())
+            {
+                events.Add(ParseEvent(item, $"events[{index++}]", correlationId));
+            }
+
+            return new AppendRequest(expected, events);
+        }
+
+        private static EventData ParseEvent(JsonElement item, string field, string correlationId)
+        {
+            if (item.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidInputException(field, "must be an object");
+            }
+
+            var id = Guid.CreateVersion7();
+            if (item.TryGetProperty("eventId", out var idElement) && idElement.ValueKind != JsonValueKind.Null
+                && !(idElement.ValueKind == JsonValueKind.String && Guid.TryParse(idElement.GetString(), out id)))
+            {
+                throw new InvalidInputException($"{field}.eventId", "must be a UUID");
+            }
+
+            var type = item.TryGetProperty("type", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()! : "";
+            if (!item.TryGetProperty("data", out var data) || data.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+            {
+                throw new InvalidInputException($"{field}.data", "is required");
+            }
+
+            var metadata = EventMetadata.Empty;
+            if (item.TryGetProperty("metadata", out var m) && m.ValueKind != JsonValueKind.Null)
+            {
+                try
+                {
+                    metadata = m.ValueKind == JsonValueKind.Object
+                        ? m.Deserialize<EventMetadata>(EventJson.Options) ?? EventMetadata.Empty
+                        : throw new InvalidInputException($"{field}.metadata", "must be an object");
+                }
+                catch (JsonException)
+                {
+                    throw new InvalidInputException($"{field}.metadata", "has a field of the wrong type");
+                }
+            }
+
+            return new EventData(id, type, data.GetRawText(), metadata with { CorrelationId = metadata.CorrelationId ?? correlationId });
+        }
+    }
+}

@@ -1,0 +1,59 @@
+using System.Net;
+using System.Text.Json.Serialization;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>An RFC 7807 problem with a stable <see cref="Type"/> per error class, plus our extension members.</summary>
+public sealed record Problem
+{
+    private const string TypePrefix = "urn:serverless-eventsourcing:problem:";
+
+    public required string Type { get; init; }
+
+    public required string Title { get; init; }
+
+    public required int Status { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Detail { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Instance { get; init; }
+
+    /// <summary>For 400s: the offending field (JSON path or parameter name).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Field { get; init; }
+
+    /// <summary>For 409/412: the version the stream is at.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public long? CurrentVersion { get; init; }
+
+    /// <summary>For 422s: the business rule's code.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? RuleCode { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? CorrelationId { get; init; }
+
+    [JsonIgnore]
+    public HttpStatusCode StatusCode => (HttpStatusCode)Status;
+
+    public static Problem Of(HttpStatusCode status, string slug, string title, string? detail = null) =>
+        new() { Type = TypePrefix + slug, Title = title, Status = (int)status, Detail = detail };
+
+    public static Problem InvalidInput(string field, string reason) =>
+        Of(HttpStatusCode.BadRequest, "invalid-input", "The request is invalid.", $"{field}: {reason}") with { Field = field };
+
+    public static Problem NotFound(string detail) => Of(HttpStatusCode.NotFound, "not-found", "Not found.", detail);
+
+    public static Problem Conflict(long current, string detail) =>
+        Of(HttpStatusCode.Conflict, "concurrency-conflict", "The stream is not at the expected version.", detail) with { CurrentVersion = current };
+
+    public static Problem PreconditionFailed(long current, string detail) =>
+        Of(HttpStatusCode.PreconditionFailed, "precondition-failed", "If-Match does not match the stream's version.", detail) with { CurrentVersion = current };
+
+    public static Problem RuleViolation(string code, string? detail) =>
+        Of(HttpStatusCode.UnprocessableEntity, "rule-violation", "A business rule rejected the command.", detail) with { RuleCode = code };
+
+    public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
+}

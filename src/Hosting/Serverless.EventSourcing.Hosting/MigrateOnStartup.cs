@@ -1,0 +1,12 @@
+using Microsoft.Extensions.Hosting;
+using Serverless.EventSourcing.Postgres.Schema;
+
+namespace Serverless.EventSourcing.Hosting;
+
+/// <summary>Applies pending migrations before the host serves anything (safe with many instances: advisory lock).</summary>
+internal sealed class MigrateOnStartup(SchemaMigrator migrator) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.Api;
+using Serverless.EventSourcing.Application.Api.Endpoints;
+using Serverless.EventSourcing.Application.Bank;
+using Serverless.EventSourcing.Application.Health;
+using Serverless.EventSourcing.Commands;
+using Serverless.EventSourcing.Postgres;
+using Serverless.EventSourcing.Postgres.Commands;
+using Serverless.EventSourcing.Postgres.EventStore;
+using Serverless.EventSourcing.Postgres.Schema;
+using Serverless.EventSourcing.Postgres.Snapshots;
+using Serverless.EventSourcing.Redis;
+using Serverless.EventSourcing.Snapshots;
+using Serverless.EventSourcing.Store;
+
+namespace Serverless.EventSourcing.Hosting;
+
+public static class ServiceCollectionExtensions
+{
+    /// <summary>
+    /// The one registration both hosts call, so they wire the same object graph. Hosts add only their
+    /// trigger plumbing (and, in Azure, the Entra token provider for PostgreSQL).
+    /// </summary>
+    /// <param name="postgresTokenProvider">Required when <c>Postgres:UseEntraAuthentication</c> is true.</param>
+    public static IServiceCollection AddServerlessEventSourcing(
+        this IServiceCollection services,
+        IConfiguration configuration,
+        Func<CancellationToken, ValueTask<string>>? postgresTokenProvider = null)
+    {
+        var settings = EventSourcingSettings.From(configuration);
+        if (settings.PostgresUseEntraAuthentication && postgresTokenProvider is null)
+        {
+            throw new InvalidOperationException("Postgres:UseEntraAuthentication is true but the host supplied no token provider.");
+        }
+
+        services.AddSingleton(settings);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null));
+        services.AddSingleton<SchemaMigrator>();
+        services.AddHostedService<MigrateOnStartup>();
+
+        services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });
+        services.AddSingleton<PostgresEventStore>();
+        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
+        services.AddSingleton<PostgresStoreStats>();
+        services.AddSingleton<ICommandStore, PostgresCommandStore>();
+
+        services.AddSingleton(sp => new RedisSnapshotCache(settings.Redis, sp.GetRequiredService<ILogger<RedisSnapshotCache>>()));
+        services.AddSingleton(sp => new PostgresSnapshotStore(sp.GetRequiredService<NpgsqlDataSource>(), settings.SnapshotsKeepPerStream));
+        services.AddSingleton<ISnapshotStore>(sp => settings.Redis.ConnectionString.Length > 0
+            ? new CachingSnapshotStore(sp.GetRequiredService<PostgresSnapshotStore>(), sp.GetRequiredService<RedisSnapshotCache>())
+            : sp.GetRequiredService<PostgresSnapshotStore>());
+
+        services.AddSingleton(_ => BankDomain.CreateRegistry());
+        services.AddSingleton(sp => sp.GetRequiredService<AggregateRegistry>().Events);
+        services.AddSingleton<AggregateRepository>();
+        services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
+        services.AddSingleton<CommandPipeline>();
+
+        services.AddSingleton(settings.Api);
+        services.AddSingleton<IApiEndpoints, StreamEndpoints>();
+        services.AddSingleton<IApiEndpoints, EventEndpoints>();
+        services.AddSingleton<IApiEndpoints, AggregateEndpoints>();
+        services.AddSingleton<IApiEndpoints, SnapshotEndpoints>();
+        services.AddSingleton<IApiEndpoints, HealthEndpoints>();
+        services.AddSingleton<IApiEndpoints, OpenApiEndpoints>();
+        services.AddSingleton<ApiDispatcher>();
+
+        services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
+        services.AddSingleton<IReadinessCheck, RedisReadinessCheck>();
+        services.AddSingleton<IStatsContributor, StoreStatsContributor>();
+        return services;
+    }
+}

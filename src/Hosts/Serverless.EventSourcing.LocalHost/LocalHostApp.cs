@@ -1,0 +1,38 @@
+using Serverless.EventSourcing.Hosting;
+
+namespace Serverless.EventSourcing.LocalHost;
+
+/// <summary>The local host: the same routes under <c>/api</c> as the Functions app, on http://127.0.0.1:7071 by default.</summary>
+public static class LocalHostApp
+{
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    /// <param name="overrides">Settings applied last (tests use them to point at their own servers).</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        // Same keys as the Functions app settings: local.settings.json "Values" first, then the environment, then the command line.
+        builder.Configuration.AddLocalSettingsJson(Environment.GetEnvironmentVariable("LOCAL_SETTINGS_PATH") ?? Path.Combine(builder.Environment.ContentRootPath, "local.settings.json"));
+        builder.Configuration.AddEnvironmentVariables();
+        builder.Configuration.AddCommandLine(args);
+        if (overrides is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(overrides);
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Logging.ClearProviders();
+        builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        builder.Services.AddServerlessEventSourcing(builder.Configuration);
+
+        var app = builder.Build();
+        app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        app.MapServerlessEventSourcingApi();
+        return app;
+    }
+}

@@ -1,0 +1,3 @@
+using Serverless.EventSourcing.LocalHost;
+
+await LocalHostApp.Build(args).RunAsync();

@@ -1,0 +1,6 @@
+global using System.Net;
+global using System.Net.Http.Json;
+global using System.Text;
+global using System.Text.Json;
+global using Serverless.EventSourcing.Testing;
+global using Xunit;
