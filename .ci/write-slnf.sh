@@ -8,7 +8,7 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
   echo '  "solution": {'
   echo '    "path": "../Serverless.EventSourcing.sln",'
   echo '    "projects": ['
-  dotnet sln Serverless.EventSourcing.sln list | grep '\.csproj$' | grep -v 'Serverless.EventSourcing.Functions' | sort \
+  dotnet sln Serverless.EventSourcing.sln list | grep '\.csproj$' | grep -v '/Serverless.EventSourcing.Functions.csproj$' | sort \
     | sed 's#/#\\\\#g; s#^#      "#; s#$#",#' | sed '$ s/,$//'
   echo '    ]'
   echo '  }'

@@ -9,6 +9,7 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["append"] = AppendScenario.RunAsync,
     ["load"] = LoadScenario.RunAsync,
     ["memory"] = MemoryScenario.RunAsync,
+    ["http"] = HttpScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

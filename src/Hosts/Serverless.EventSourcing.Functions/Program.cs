@@ -1,0 +1,21 @@
+using Azure.Monitor.OpenTelemetry.Exporter;
+using Microsoft.Azure.Functions.Worker.Builder;
+using Microsoft.Azure.Functions.Worker.OpenTelemetry;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Serverless.EventSourcing.Functions;
+using Serverless.EventSourcing.Functions.Http;
+using Serverless.EventSourcing.Hosting;
+
+// FunctionsApplication.CreateBuilder already applies the worker defaults; do not call ConfigureFunctionsWorkerDefaults.
+var builder = FunctionsApplication.CreateBuilder(args);
+builder.Services.AddServerlessEventSourcing(builder.Configuration, PostgresEntraToken.Provider());
+builder.Services.AddSingleton<FunctionsHttpAdapter>();
+
+if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+{
+    // The exporter reads APPLICATIONINSIGHTS_CONNECTION_STRING itself; host-side telemetry is set in host.json.
+    builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
+}
+
+builder.Build().Run();

@@ -1,0 +1,160 @@
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace Serverless.EventSourcing.Functions.Tests;
+
+/// <summary>
+/// Proves the checkers fail when they should: each test feeds them a modified copy of the real Functions source
+/// (or route list) and expects exactly the drift it introduced.
+/// </summary>
+public sealed class ParityCheckerCatchesDriftTests
+{
+    private readonly IReadOnlyList<SourceFile> _sources = RepositoryFiles.FunctionsSources();
+
+    [Fact]
+    public async Task A_function_removed_from_the_functions_app_is_reported()
+    {
+        // Given the Functions source without the DeleteStream function
+        var sources = WithoutMethod("DeleteStream");
+
+        // When compared with the local host
+        var drift = RouteParity.FindDrift(await LocalHostRoutes.ReadAsync(), FunctionsSourceModel.Parse(sources).HttpTriggers);
+
+        // Then that route, and only it, is reported
+        var reported = Assert.Single(drift);
+        Assert.StartsWith("Local route DeleteStream (DELETE /api/streams/{streamId}) has no HttpTrigger function", reported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_route_removed_from_the_local_host_is_reported()
+    {
+        var localRoutes = (await LocalHostRoutes.ReadAsync()).Where(r => r.Name != "TakeSnapshot").ToList();
+
+        var drift = RouteParity.FindDrift(localRoutes, FunctionsSourceModel.Parse(_sources).HttpTriggers);
+
+        var reported = Assert.Single(drift);
+        Assert.StartsWith("HttpTrigger function TakeSnapshot (post snapshots/{streamId}, Http/SnapshotFunctions.cs:", reported, StringComparison.Ordinal);
+        Assert.EndsWith("has no local-host route", reported, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_local_route_without_a_function_is_reported()
+    {
+        // Given the local host with one more route than the Functions app
+        var localRoutes = (await LocalHostRoutes.ReadAsync()).Append(new LocalRoute("RebuildProjection", "POST", "projections/{name}/rebuild", false)).ToList();
+
+        var drift = RouteParity.FindDrift(localRoutes, FunctionsSourceModel.Parse(_sources).HttpTriggers);
+
+        var reported = Assert.Single(drift);
+        Assert.Equal("Local route RebuildProjection (POST /api/projections/{name}/rebuild) has no HttpTrigger function named RebuildProjection", reported);
+    }
+
+    [Theory]
+    [InlineData("AuthorizationLevel.Anonymous, \"get\", Route = \"health\"", "AuthorizationLevel.Function, \"get\", Route = \"health\"",
+        "Health (", "AuthorizationLevel.Function but the route is anonymous: expected AuthorizationLevel.Anonymous")]
+    [InlineData("AuthorizationLevel.Function, \"get\", Route = \"stats\"", "AuthorizationLevel.Anonymous, \"get\", Route = \"stats\"",
+        "Stats (", "AuthorizationLevel.Anonymous but the route is keyed: expected AuthorizationLevel.Function")]
+    [InlineData("\"delete\", Route = \"streams/{streamId}\"", "\"post\", Route = \"streams/{streamId}\"",
+        "DeleteStream (", "HttpTrigger methods [POST] but the local host serves DELETE")]
+    [InlineData("Route = \"events\"", "Route = \"events/query\"",
+        "QueryEvents (", "HttpTrigger Route 'events/query' but the local host serves /api/events")]
+    [InlineData("HttpRequestData req, string type, string id) =>", "HttpRequestData req, string type) =>",
+        "GetAggregate (", "binds parameters [type] but the route has [type, id]")]
+    [InlineData("http.RunAsync(nameof(Ready), req)", "http.RunAsync(nameof(Health), req)",
+        "Ready (", "dispatches route 'Health' instead of its own name")]
+    public async Task A_changed_method_route_auth_level_parameter_or_dispatch_is_reported(string original, string changed, string function, string expected)
+    {
+        var drift = RouteParity.FindDrift(await LocalHostRoutes.ReadAsync(), FunctionsSourceModel.Parse(Replaced(original, changed)).HttpTriggers);
+
+        var reported = Assert.Single(drift);
+        Assert.StartsWith(function, reported, StringComparison.Ordinal);
+        Assert.EndsWith(expected, reported, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("http.RunAsync(\"select count(*) from es_events\", req)", "string literal looks like SQL")]
+    [InlineData("new Npgsql.NpgsqlConnection(\"Host=db\").OpenAsync()", "NpgsqlConnection is a storage or network client")]
+    [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "HttpClient is a storage or network client")]
+    [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "Stats must be one call on an injected dependency")]
+    [InlineData("store.ReadAllAsync(req)", "Stats calls store.ReadAllAsync; a function may only call an injected FunctionsHttpAdapter")]
+    [InlineData("http.RunAsync(nameof(Stats), Rewrite(req))", "Stats passes 'Rewrite(req)'; arguments must be")]
+    public void A_function_body_with_sql_a_storage_client_or_logic_is_reported(string body, string expected)
+    {
+        var sources = Replaced("http.RunAsync(nameof(Stats), req)", body);
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies);
+
+        Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_using_of_the_postgres_project_is_reported()
+    {
+        var sources = Replaced("namespace Serverless.EventSourcing.Functions.Http;\n\n/// <summary>Snapshot", "using Serverless.EventSourcing.Postgres.EventStore;\n\nnamespace Serverless.EventSourcing.Functions.Http;\n\n/// <summary>Snapshot");
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies);
+
+        Assert.Contains(violations, v => v.Contains("using Serverless.EventSourcing.Postgres.EventStore", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_trigger_setting_missing_from_the_sample_or_written_with_double_underscores_is_reported()
+    {
+        // Given a Kafka trigger with one known setting, one unknown and one written as Section__Key
+        var kafka = new SourceFile("Kafka/ProjectionFunctions.cs", """
+            public sealed class ProjectionFunctions(FunctionsHttpAdapter http)
+            {
+                [Function("Projections")]
+                public Task Run([KafkaTrigger("%Kafka:BootstrapServers%", "%Kafka:Topic%", ConsumerGroup = "%Kafka__ConsumerGroup%", IsBatched = true)] string[] events) =>
+                    http.RunAsync("Projections", events);
+            }
+            """);
+
+        var references = FunctionsSourceModel.Parse([kafka]).SettingReferences;
+        var violations = SettingsContract.FindViolations(references, SampleSettings.LoadKeys());
+
+        Assert.Equal(["Kafka:BootstrapServers", "Kafka:Topic", "Kafka__ConsumerGroup"], references.Select(r => r.Setting));
+        Assert.Collection(
+            violations,
+            v => Assert.Equal("Kafka/ProjectionFunctions.cs:4: %Kafka:Topic% has no key Kafka__Topic in local.settings.sample.json", v),
+            v => Assert.Equal("Kafka/ProjectionFunctions.cs:4: %Kafka__ConsumerGroup% does not resolve in a binding expression; write %Kafka:ConsumerGroup%", v));
+    }
+
+    [Fact]
+    public void A_function_name_declared_twice_is_reported()
+    {
+        var sources = Replaced("[Function(nameof(Ready))]", "[Function(nameof(Health))]");
+
+        var unreadable = FunctionsSourceModel.Parse(sources).Unreadable;
+
+        Assert.Contains(unreadable, u => u.StartsWith("Function name Health is declared more than once", StringComparison.Ordinal));
+    }
+
+    // Replaces one exact fragment in exactly one file, so a renamed function cannot make a test pass vacuously.
+    private List<SourceFile> Replaced(string original, string changed)
+    {
+        var matches = _sources.Count(f => f.Text.Contains(original, StringComparison.Ordinal));
+        Assert.True(matches == 1, $"Expected '{original}' in exactly one Functions source file, found {matches}.");
+        return _sources.Select(f => f with { Text = f.Text.Replace(original, changed, StringComparison.Ordinal) }).ToList();
+    }
+
+    private List<SourceFile> WithoutMethod(string methodName)
+    {
+        var removed = 0;
+        var sources = _sources.Select(file =>
+        {
+            var root = CSharpSyntaxTree.ParseText(file.Text).GetRoot();
+            var method = root.DescendantNodes().OfType<MethodDeclarationSyntax>().SingleOrDefault(m => m.Identifier.ValueText == methodName);
+            if (method is null)
+            {
+                return file;
+            }
+
+            removed++;
+            return file with { Text = root.RemoveNode(method, SyntaxRemoveOptions.KeepNoTrivia)!.ToFullString() };
+        }).ToList();
+        Assert.Equal(1, removed);
+        return sources;
+    }
+}
