@@ -42,12 +42,12 @@ public sealed class ParityCheckerCatchesDriftTests
     public async Task A_local_route_without_a_function_is_reported()
     {
         // Given the local host with one more route than the Functions app
-        var localRoutes = (await LocalHostRoutes.ReadAsync()).Append(new LocalRoute("RebuildProjection", "POST", "projections/{name}/rebuild", false)).ToList();
+        var localRoutes = (await LocalHostRoutes.ReadAsync()).Append(new LocalRoute("NotARealRoute", "POST", "never/{thing}/exists", false)).ToList();
 
         var drift = RouteParity.FindDrift(localRoutes, FunctionsSourceModel.Parse(_sources).HttpTriggers);
 
         var reported = Assert.Single(drift);
-        Assert.Equal("Local route RebuildProjection (POST /api/projections/{name}/rebuild) has no HttpTrigger function named RebuildProjection", reported);
+        Assert.Equal("Local route NotARealRoute (POST /api/never/{thing}/exists) has no HttpTrigger function named NotARealRoute", reported);
     }
 
     [Theory]

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Postgres.Schema;
 
 namespace Serverless.EventSourcing.Hosting;
@@ -7,6 +8,14 @@ namespace Serverless.EventSourcing.Hosting;
 internal sealed class MigrateOnStartup(SchemaMigrator migrator) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}
+
+/// <summary>Creates the state row of each projection (after migrations: hosted services start in order).</summary>
+internal sealed class RegisterProjectionsOnStartup(ProjectionDispatcher dispatcher) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => dispatcher.RegisterAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

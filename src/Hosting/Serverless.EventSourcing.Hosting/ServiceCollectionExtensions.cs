@@ -6,6 +6,10 @@ using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Bank;
+using Serverless.EventSourcing.Application.Bank.ReadModels;
+using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Postgres.Projections;
+using Serverless.EventSourcing.Projections;
 using Serverless.EventSourcing.Application.Health;
 using Serverless.EventSourcing.Commands;
 using Serverless.EventSourcing.Postgres;
@@ -44,7 +48,8 @@ public static class ServiceCollectionExtensions
         services.AddHostedService<MigrateOnStartup>();
 
         services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });
-        services.AddSingleton<PostgresEventStore>();
+        services.AddSingleton<AppendSignal>();
+        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreLimits>(), sp.GetRequiredService<AppendSignal>()));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<PostgresStoreStats>();
         services.AddSingleton<ICommandStore, PostgresCommandStore>();
@@ -61,12 +66,29 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
         services.AddSingleton<CommandPipeline>();
 
+        services.AddSingleton<IProjection, BalancesProjection>();
+        services.AddSingleton<IProjection, StatementProjection>();
+        services.AddSingleton<IProjection, DailyTotalsProjection>();
+        services.AddSingleton(new ProjectionOptions());
+        services.AddSingleton<ProjectionDispatcher>();
+        services.AddSingleton<ProjectionCatchUp>();
+        services.AddSingleton<ProjectionRebuilder>();
+        services.AddSingleton<ProjectionStatus>();
+        services.AddSingleton<DeadLetters>();
+        services.AddSingleton<ProjectionAdmin>();
+        services.AddSingleton<IProjectionAdmin>(sp => sp.GetRequiredService<ProjectionAdmin>());
+        services.AddSingleton<IStatsContributor>(sp => sp.GetRequiredService<ProjectionAdmin>());
+        services.AddSingleton<IReadModelQueries, PostgresReadModelQueries>();
+        services.AddHostedService<RegisterProjectionsOnStartup>();
+
         services.AddSingleton(settings.Api);
         services.AddSingleton<IApiEndpoints, StreamEndpoints>();
         services.AddSingleton<IApiEndpoints, EventEndpoints>();
         services.AddSingleton<IApiEndpoints, AggregateEndpoints>();
         services.AddSingleton<IApiEndpoints, SnapshotEndpoints>();
         services.AddSingleton<IApiEndpoints, HealthEndpoints>();
+        services.AddSingleton<IApiEndpoints, ProjectionEndpoints>();
+        services.AddSingleton<IApiEndpoints, ReadModelEndpoints>();
         services.AddSingleton<IApiEndpoints, OpenApiEndpoints>();
         services.AddSingleton<ApiDispatcher>();
 

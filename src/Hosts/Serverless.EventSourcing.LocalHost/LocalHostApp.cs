@@ -1,4 +1,5 @@
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.LocalHost.Background;
 
 namespace Serverless.EventSourcing.LocalHost;
 
@@ -29,6 +30,7 @@ public static class LocalHostApp
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddServerlessEventSourcing(builder.Configuration);
+        builder.Services.AddLocalBackgroundWork();
 
         var app = builder.Build();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);

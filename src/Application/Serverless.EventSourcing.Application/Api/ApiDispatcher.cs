@@ -105,6 +105,10 @@ public sealed class ApiDispatcher
         {
             problem = Problem.NotFound(ex.Message);
         }
+        catch (Endpoints.UnknownProjectionException ex)
+        {
+            problem = Problem.NotFound(ex.Message);
+        }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
             throw;

@@ -40,6 +40,7 @@ public sealed class PostgresCommandStore(NpgsqlDataSource dataSource, PostgresEv
         }
 
         await tx.CommitAsync(ct);
+        store.Signal?.Pulse();
         return result;
     }
 

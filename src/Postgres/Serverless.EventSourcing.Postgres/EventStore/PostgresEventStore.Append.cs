@@ -18,7 +18,9 @@ public sealed partial class PostgresEventStore
         AddAppendParameters(command.Parameters, stream, expected, events);
         try
         {
-            return await ReadAppendResultAsync(command, events.Count, ct);
+            var result = await ReadAppendResultAsync(command, events.Count, ct);
+            signal?.Pulse();
+            return result;
         }
         catch (PostgresException ex)
         {

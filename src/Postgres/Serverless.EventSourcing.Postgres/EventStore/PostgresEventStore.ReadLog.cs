@@ -21,6 +21,7 @@ public sealed partial class PostgresEventStore
         command.Parameters.AddWithValue(limit);
 
         var events = new List<Events.EventEnvelope>();
+        var cursors = new List<LogCursor>();
         var next = after;
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
@@ -28,8 +29,9 @@ public sealed partial class PostgresEventStore
             var envelope = ReadEnvelope(reader, 1);
             events.Add(envelope);
             next = new LogCursor(reader.GetFieldValue<ulong>(0), envelope.GlobalPosition);
+            cursors.Add(next);
         }
 
-        return new LogSlice(events, next);
+        return new LogSlice(events, cursors, next);
     }
 }

@@ -5,7 +5,8 @@ using Serverless.EventSourcing.Store;
 namespace Serverless.EventSourcing.Postgres.EventStore;
 
 /// <summary>The PostgreSQL event store. Split by concern into partial files.</summary>
-public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits limits) : IEventStore
+/// <param name="signal">Pulsed after every committed append, to wake local catch-up loops at once.</param>
+public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits limits, Serverless.EventSourcing.Projections.AppendSignal? signal = null) : IEventStore
 {
     internal const string EnvelopeColumns =
         "event_id, stream_id, category, event_type, stream_version, global_position, data::text, metadata::text, schema_version, correlation_id, created_at";
@@ -14,6 +15,8 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Even
         : this(dataSource, new EventStoreLimits())
     {
     }
+
+    internal Serverless.EventSourcing.Projections.AppendSignal? Signal => signal;
 
     /// <summary>Reads a row selected with <see cref="EnvelopeColumns"/> (starting at <paramref name="offset"/>).</summary>
     internal static EventEnvelope ReadEnvelope(NpgsqlDataReader reader, int offset = 0) => new(

@@ -1,0 +1,23 @@
+namespace Serverless.EventSourcing.Application.Projections;
+
+/// <summary>Projection status, rebuilds and parked events, as the routes need them (implemented over PostgreSQL by the hosting layer).</summary>
+public interface IProjectionAdmin
+{
+    IReadOnlyCollection<string> Names { get; }
+
+    Task<IReadOnlyList<object>> StatusAsync(string? name, CancellationToken ct);
+
+    /// <summary>False when a rebuild of that projection is already running.</summary>
+    Task<bool> StartRebuildAsync(string name, CancellationToken ct);
+
+    Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct);
+
+    Task<ParkedRetry> RetryParkedAsync(string name, long id, CancellationToken ct);
+}
+
+public enum ParkedRetry
+{
+    Applied,
+    FailedAgain,
+    NotFound,
+}

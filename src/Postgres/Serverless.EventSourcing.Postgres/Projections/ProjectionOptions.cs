@@ -1,0 +1,34 @@
+namespace Serverless.EventSourcing.Postgres.Projections;
+
+public sealed record ProjectionOptions
+{
+    /// <summary>Tries per event before it is parked (each try after the first waits twice as long).</summary>
+    public int MaxAttempts { get; init; } = 3;
+
+    public TimeSpan FirstRetryDelay { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    public int BatchSize { get; init; } = 1000;
+}
+
+/// <summary>Where an apply writes: the live projection, or its rebuild's shadow copy.</summary>
+/// <param name="CursorSql">Advances the cursor only if nobody else moved it: $1 name, $2/$3 old tx/position, $4/$5 new, $6 count.</param>
+internal sealed record ProjectionTarget(string CheckpointName, Func<string, string>? Tables, string CursorSql, bool HonourStop)
+{
+    public static ProjectionTarget Live(Serverless.EventSourcing.Projections.IProjection projection) => new(
+        projection.Name,
+        null,
+        "update es_projections set cursor_tx = $4, cursor_position = $5, updated_at = now() " +
+        "where name = $1 and cursor_tx = $2 and cursor_position = $3",
+        HonourStop: true);
+
+    public static ProjectionTarget Rebuild(Serverless.EventSourcing.Projections.IProjection projection) => new(
+        projection.Name + "#rebuild",
+        ProjectionRebuilder.ShadowName,
+        "update es_projections set rebuild_cursor_tx = $4, rebuild_cursor_position = $5, rebuild_processed = rebuild_processed + $6 " +
+        "where name = $1 and rebuild_cursor_tx = $2 and rebuild_cursor_position = $3 and rebuild_status = 'running'",
+        HonourStop: false);
+}
+
+/// <param name="Stopped">The projection is stopped (now or already): nothing past <see cref="Reached"/> was applied.</param>
+/// <param name="Lost">Another runner moved the cursor first; this apply was rolled back.</param>
+public sealed record ApplyOutcome(int Applied, int Parked, bool Stopped, bool Lost);
