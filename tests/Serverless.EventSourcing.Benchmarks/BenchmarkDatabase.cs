@@ -38,6 +38,17 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    public async Task<long> ScalarAsync(string sql, params object[] parameters)
+    {
+        await using var command = DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.AddWithValue(p);
+        }
+
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     public async ValueTask DisposeAsync()
     {
         await DataSource.DisposeAsync();

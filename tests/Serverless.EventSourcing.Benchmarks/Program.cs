@@ -10,6 +10,8 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["load"] = LoadScenario.RunAsync,
     ["memory"] = MemoryScenario.RunAsync,
     ["http"] = HttpScenario.RunAsync,
+    ["projection"] = ProjectionScenario.RunAsync,
+    ["lag"] = LagScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

@@ -13,6 +13,16 @@ internal sealed partial class FunctionsSourceModel
         "Serverless.EventSourcing.Postgres", "Serverless.EventSourcing.Redis",
     ];
 
+    /// <summary>
+    /// The one exception to <see cref="ForbiddenNamespaces"/>: the namespace of the projection pipeline's entry points
+    /// (<c>EventRelay</c>, <c>ProjectionDispatcher</c>). Importing it is allowed; naming any other type declared in it
+    /// (its storage-facing internals, read from the Postgres project's source) is reported unless that type is an
+    /// allowed dependency.
+    /// </summary>
+    private const string EntryPointNamespace = "Serverless.EventSourcing.Postgres.Projections";
+
+    private static readonly Lazy<IReadOnlySet<string>> EntryPointNamespaceTypes = new(() => RepositoryFiles.PostgresTypeNamesIn(EntryPointNamespace));
+
     private static readonly HashSet<string> ForbiddenTypes = new(StringComparer.Ordinal)
     {
         "HttpClient", "IHttpClientFactory", "HttpRequestMessage", "WebClient", "ConnectionMultiplexer", "IDatabase",
@@ -26,11 +36,14 @@ internal sealed partial class FunctionsSourceModel
     /// <item>no file imports a storage or network client namespace or names such a type (<see cref="ForbiddenNamespaces"/>, <see cref="ForbiddenTypes"/>, anything <c>Npgsql*</c>);</item>
     /// <item>every <c>[Function]</c> body is one call, <c>dependency.Method(arguments)</c>, on a constructor-injected
     /// dependency whose type is in <paramref name="allowedDependencies"/>, with only the function's parameters,
-    /// literals or <c>nameof</c> as arguments: no <c>new</c>, no lambdas, no branches.</item>
+    /// literals or <c>nameof</c> as arguments, or one call of a static type in <paramref name="allowedStaticCalls"/>
+    /// on such arguments (a pure converter such as <c>KafkaEnvelopeCodec.DecodeTriggerBatch(events)</c>): no <c>new</c>,
+    /// no lambdas, no branches.</item>
     /// </list>
     /// </summary>
-    public IReadOnlyList<string> FindLayerViolations(IReadOnlySet<string> allowedDependencies)
+    public IReadOnlyList<string> FindLayerViolations(IReadOnlySet<string> allowedDependencies, IReadOnlySet<string>? allowedStaticCalls = null)
     {
+        allowedStaticCalls ??= new HashSet<string>(StringComparer.Ordinal);
         var violations = new List<string>();
         foreach (var tree in _trees)
         {
@@ -38,9 +51,19 @@ internal sealed partial class FunctionsSourceModel
             foreach (var directive in root.DescendantNodes().OfType<UsingDirectiveSyntax>())
             {
                 var name = directive.NamespaceOrType.ToString();
-                if (ForbiddenNamespaces.Any(n => name == n || name.StartsWith(n + ".", StringComparison.Ordinal)))
+                if (name != EntryPointNamespace && IsInForbiddenNamespace(name))
                 {
                     violations.Add($"{Where(directive)}: using {name}: the Functions app reaches storage and the network only through the application layer");
+                }
+            }
+
+            // A fully qualified name reaches a forbidden namespace as well as a using does.
+            foreach (var qualified in root.DescendantNodes().OfType<QualifiedNameSyntax>().Where(q => q.Parent is not QualifiedNameSyntax && q.FirstAncestorOrSelf<UsingDirectiveSyntax>() is null))
+            {
+                var name = qualified.ToString();
+                if (IsInForbiddenNamespace(name) && !(name.StartsWith(EntryPointNamespace + ".", StringComparison.Ordinal) && allowedDependencies.Contains(qualified.Right.Identifier.ValueText)))
+                {
+                    violations.Add($"{Where(qualified)}: {name}: the Functions app reaches storage and the network only through the application layer");
                 }
             }
 
@@ -50,6 +73,10 @@ internal sealed partial class FunctionsSourceModel
                 if (ForbiddenTypes.Contains(name) || name.StartsWith("Npgsql", StringComparison.Ordinal))
                 {
                     violations.Add($"{Where(identifier)}: {name} is a storage or network client; call the application layer instead");
+                }
+                else if (EntryPointNamespaceTypes.Value.Contains(name) && !allowedDependencies.Contains(name))
+                {
+                    violations.Add($"{Where(identifier)}: {name} is an internal of {EntryPointNamespace}; only its entry points {string.Join(" and ", allowedDependencies.Where(EntryPointNamespaceTypes.Value.Contains).Order(StringComparer.Ordinal))} may be used");
                 }
             }
 
@@ -62,11 +89,14 @@ internal sealed partial class FunctionsSourceModel
             }
         }
 
-        violations.AddRange(Functions.SelectMany(f => FindBodyViolations(f, allowedDependencies)));
+        violations.AddRange(Functions.SelectMany(f => FindBodyViolations(f, allowedDependencies, allowedStaticCalls)));
         return violations;
     }
 
-    private static IEnumerable<string> FindBodyViolations(FunctionDeclaration function, IReadOnlySet<string> allowedDependencies)
+    private static bool IsInForbiddenNamespace(string name) =>
+        ForbiddenNamespaces.Any(n => name == n || name.StartsWith(n + ".", StringComparison.Ordinal));
+
+    private static IEnumerable<string> FindBodyViolations(FunctionDeclaration function, IReadOnlySet<string> allowedDependencies, IReadOnlySet<string> allowedStaticCalls)
     {
         var expression = SingleExpression(function.Method);
         if (expression is AwaitExpressionSyntax awaited)
@@ -86,11 +116,19 @@ internal sealed partial class FunctionsSourceModel
             yield return $"{function.Location}: {function.Name} calls {receiver}.{access.Name}; a function may only call an injected {string.Join(" or ", allowedDependencies.Order(StringComparer.Ordinal))}";
         }
 
-        foreach (var argument in call.ArgumentList.Arguments.Where(a => !IsPlainArgument(a.Expression)))
+        foreach (var argument in call.ArgumentList.Arguments.Where(a => !IsPlainArgument(a.Expression) && !IsAllowedStaticCall(a.Expression, dependencies, allowedStaticCalls)))
         {
-            yield return $"{function.Location}: {function.Name} passes '{argument}'; arguments must be the function's parameters, literals or nameof(...)";
+            yield return $"{function.Location}: {function.Name} passes '{argument}'; arguments must be the function's parameters, literals or nameof(...)"
+                + (allowedStaticCalls.Count > 0 ? $", or one call of {string.Join(" or ", allowedStaticCalls.Order(StringComparer.Ordinal))} on those" : "");
         }
     }
+
+    /// <summary><c>Converter.Method(plain arguments)</c> where <c>Converter</c> is an allowed static type, not an injected dependency.</summary>
+    private static bool IsAllowedStaticCall(ExpressionSyntax expression, Dictionary<string, string> dependencies, IReadOnlySet<string> allowedStaticCalls) =>
+        expression is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax type } } call
+        && allowedStaticCalls.Contains(type.Identifier.ValueText)
+        && !dependencies.ContainsKey(type.Identifier.ValueText)
+        && call.ArgumentList.Arguments.All(a => IsPlainArgument(a.Expression));
 
     /// <summary>Constructor (primary or explicit) parameters and fields of the function's class, by name, with their type's simple name.</summary>
     private static Dictionary<string, string> InjectedDependencies(TypeDeclarationSyntax? type)

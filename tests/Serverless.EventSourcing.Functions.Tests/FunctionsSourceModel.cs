@@ -24,6 +24,9 @@ public sealed record HttpTriggerFunction(
     IReadOnlyList<string> BoundParameters,
     string? DispatchedRoute);
 
+/// <summary>A function with a <c>[TimerTrigger]</c>: its schedule as written and whether it asks to run on start-up.</summary>
+public sealed record TimerTriggerFunction(string Name, string Location, string? Schedule, bool RunOnStartup);
+
 /// <summary>A <c>%Setting%</c> binding expression and where it was written.</summary>
 public sealed record SettingReference(string Setting, string Location);
 
@@ -40,6 +43,7 @@ internal sealed partial class FunctionsSourceModel
         _trees = trees;
         Functions = trees.SelectMany(t => ReadFunctions(t, unreadable)).ToList();
         HttpTriggers = Functions.Select(f => ReadHttpTrigger(f, unreadable)).OfType<HttpTriggerFunction>().ToList();
+        TimerTriggers = Functions.Select(f => ReadTimerTrigger(f, unreadable)).OfType<TimerTriggerFunction>().ToList();
         SettingReferences = trees.SelectMany(ReadSettingReferences).ToList();
         unreadable.AddRange(Functions
             .GroupBy(f => f.Name, StringComparer.Ordinal)
@@ -51,6 +55,8 @@ internal sealed partial class FunctionsSourceModel
     public IReadOnlyList<FunctionDeclaration> Functions { get; }
 
     public IReadOnlyList<HttpTriggerFunction> HttpTriggers { get; }
+
+    public IReadOnlyList<TimerTriggerFunction> TimerTriggers { get; }
 
     /// <summary>Every <c>%Setting%</c> written in an attribute argument (triggers, output bindings, retry policies).</summary>
     public IReadOnlyList<SettingReference> SettingReferences { get; }
@@ -147,6 +153,39 @@ internal sealed partial class FunctionsSourceModel
             unreadable.Add($"{Where(node)}: {function.Name}: {why}");
             return null;
         }
+    }
+
+    private static TimerTriggerFunction? ReadTimerTrigger(FunctionDeclaration function, List<string> unreadable)
+    {
+        var attribute = function.Method.ParameterList.Parameters
+            .SelectMany(p => p.AttributeLists.SelectMany(l => l.Attributes))
+            .FirstOrDefault(a => Is(a, "TimerTrigger"));
+        if (attribute is null)
+        {
+            return null;
+        }
+
+        string? schedule = null;
+        var runOnStartup = false;
+        foreach (var argument in attribute.ArgumentList?.Arguments ?? default)
+        {
+            var name = argument.NameEquals?.Name.Identifier.ValueText;
+            if (name is null)
+            {
+                schedule = StringValue(argument.Expression);
+                if (schedule is null)
+                {
+                    unreadable.Add($"{Where(argument)}: {function.Name}: the TimerTrigger schedule must be a string literal");
+                }
+            }
+            else if (name == "RunOnStartup")
+            {
+                // Anything but a literal false counts as running on start-up.
+                runOnStartup = !argument.Expression.IsKind(SyntaxKind.FalseLiteralExpression);
+            }
+        }
+
+        return new TimerTriggerFunction(function.Name, function.Location, schedule, runOnStartup);
     }
 
     private static IEnumerable<SettingReference> ReadSettingReferences(SyntaxTree tree) =>

@@ -77,13 +77,14 @@ public sealed class ParityCheckerCatchesDriftTests
     [InlineData("new Npgsql.NpgsqlConnection(\"Host=db\").OpenAsync()", "NpgsqlConnection is a storage or network client")]
     [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "HttpClient is a storage or network client")]
     [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "Stats must be one call on an injected dependency")]
-    [InlineData("store.ReadAllAsync(req)", "Stats calls store.ReadAllAsync; a function may only call an injected FunctionsHttpAdapter")]
+    [InlineData("store.ReadAllAsync(req)", "Stats calls store.ReadAllAsync; a function may only call an injected EventRelay or FunctionsHttpAdapter or ProjectionDispatcher")]
+    [InlineData("http.RunAsync(nameof(Stats), KafkaEnvelopeCodec.DecodeTriggerBatch(Rewrite(req)))", "Stats passes 'KafkaEnvelopeCodec.DecodeTriggerBatch(Rewrite(req))'; arguments must be")]
     [InlineData("http.RunAsync(nameof(Stats), Rewrite(req))", "Stats passes 'Rewrite(req)'; arguments must be")]
     public void A_function_body_with_sql_a_storage_client_or_logic_is_reported(string body, string expected)
     {
         var sources = Replaced("http.RunAsync(nameof(Stats), req)", body);
 
-        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies);
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
 
         Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
     }
@@ -93,9 +94,59 @@ public sealed class ParityCheckerCatchesDriftTests
     {
         var sources = Replaced("namespace Serverless.EventSourcing.Functions.Http;\n\n/// <summary>Snapshot", "using Serverless.EventSourcing.Postgres.EventStore;\n\nnamespace Serverless.EventSourcing.Functions.Http;\n\n/// <summary>Snapshot");
 
-        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies);
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
 
         Assert.Contains(violations, v => v.Contains("using Serverless.EventSourcing.Postgres.EventStore", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("dispatcher.DispatchAsync(Decode(events), ct)", "ProjectEvents passes 'Decode(events)'; arguments must be")]
+    [InlineData("dispatcher.DispatchAsync(KafkaEnvelopeCodec.DecodeTriggerBatch(events.Skip(1).ToArray()), ct)",
+        "ProjectEvents passes 'KafkaEnvelopeCodec.DecodeTriggerBatch(events.Skip(1).ToArray())'; arguments must be")]
+    [InlineData("dispatcher.DispatchAsync(System.Text.Json.JsonSerializer.Deserialize<EventEnvelope[]>(events[0])!, ct)",
+        "ProjectEvents passes 'System.Text.Json.JsonSerializer.Deserialize<EventEnvelope[]>(events[0])!'; arguments must be")]
+    [InlineData("KafkaEnvelopeCodec.DecodeTriggerBatch(events)", "ProjectEvents calls KafkaEnvelopeCodec.DecodeTriggerBatch; a function may only call an injected")]
+    public void A_kafka_trigger_body_with_its_own_decoding_or_logic_is_reported(string body, string expected)
+    {
+        var sources = Replaced("dispatcher.DispatchAsync(KafkaEnvelopeCodec.DecodeTriggerBatch(events), ct)", body);
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
+
+        Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("public sealed class RelayFunction(EventRelay relay)", "public sealed class RelayFunction(EventRelay relay, ProjectionRebuilder rebuilder)",
+        "ProjectionRebuilder is an internal of Serverless.EventSourcing.Postgres.Projections; only its entry points EventRelay and ProjectionDispatcher may be used")]
+    [InlineData("public sealed class RelayFunction(EventRelay relay)", "public sealed class RelayFunction(Serverless.EventSourcing.Postgres.EventStore.PostgresEventStore relay)",
+        "Serverless.EventSourcing.Postgres.EventStore.PostgresEventStore: the Functions app reaches storage and the network only through the application layer")]
+    [InlineData("public sealed class RelayFunction(EventRelay relay)", "public sealed class RelayFunction(Serverless.EventSourcing.Postgres.Projections.DeadLetters relay)",
+        "Serverless.EventSourcing.Postgres.Projections.DeadLetters: the Functions app reaches storage")]
+    [InlineData("using Serverless.EventSourcing.Postgres.Projections;\n\nnamespace Serverless.EventSourcing.Functions.Timers;",
+        "using Serverless.EventSourcing.Postgres;\nusing Serverless.EventSourcing.Postgres.Projections;\n\nnamespace Serverless.EventSourcing.Functions.Timers;",
+        "using Serverless.EventSourcing.Postgres: the Functions app reaches storage")]
+    public void Postgres_types_other_than_the_projection_entry_points_are_reported(string original, string changed, string expected)
+    {
+        var sources = Replaced(original, changed);
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
+
+        Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("[TimerTrigger(\"*/10 * * * * *\")]", "RelayEvents runs on '*/10 * * * * *'; a timer's schedule must be a %Schedules:Name% setting")]
+    [InlineData("[TimerTrigger(\"%Schedules:Relays%\")]", "RelayEvents runs on %Schedules:Relays% but local.settings.sample.json has no Schedules__Relays")]
+    [InlineData("[TimerTrigger(\"%Schedules:Relay%\", RunOnStartup = true)]", "RelayEvents sets RunOnStartup; it would run on every cold start and scale-out")]
+    public void A_timer_on_a_literal_or_unknown_schedule_or_running_on_startup_is_reported(string changed, string expected)
+    {
+        var timers = FunctionsSourceModel.Parse(Replaced("[TimerTrigger(\"%Schedules:Relay%\")]", changed)).TimerTriggers;
+
+        var violations = TimerSchedules.FindViolations(timers, SampleSettings.LoadKeys());
+
+        var reported = Assert.Single(violations);
+        Assert.EndsWith(expected, reported, StringComparison.Ordinal);
+        Assert.StartsWith("Timers/RelayFunction.cs:", reported, StringComparison.Ordinal);
     }
 
     [Fact]

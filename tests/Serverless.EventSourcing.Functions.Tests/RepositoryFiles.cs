@@ -1,3 +1,6 @@
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
 namespace Serverless.EventSourcing.Functions.Tests;
 
 /// <summary>Locates the files the parity tests read, relative to the repository root.</summary>
@@ -23,6 +26,21 @@ internal static class RepositoryFiles
             .Select(path => new SourceFile(path, File.ReadAllText(Path.Combine(directory, path))))
             .ToList();
         return files.Count > 0 ? files : throw new InvalidOperationException($"No C# files under {directory}.");
+    }
+
+    /// <summary>The types (classes, records, structs, interfaces, enums, nested ones too) the Postgres project declares in <paramref name="namespace"/>.</summary>
+    public static IReadOnlySet<string> PostgresTypeNamesIn(string @namespace)
+    {
+        var directory = Path.Combine(Root.Value, "src", "Postgres", "Serverless.EventSourcing.Postgres");
+        var names = Directory
+            .EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
+            .Where(path => Path.GetRelativePath(directory, path).Replace('\\', '/') is var relative
+                && !relative.StartsWith("bin/", StringComparison.Ordinal) && !relative.StartsWith("obj/", StringComparison.Ordinal))
+            .SelectMany(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot().DescendantNodes().OfType<BaseTypeDeclarationSyntax>()
+                .Where(type => type.FirstAncestorOrSelf<BaseNamespaceDeclarationSyntax>()?.Name.ToString() == @namespace)
+                .Select(type => type.Identifier.ValueText))
+            .ToHashSet(StringComparer.Ordinal);
+        return names.Count > 0 ? names : throw new InvalidOperationException($"No types of {@namespace} under {directory}.");
     }
 
     private static string FindRoot()

@@ -7,6 +7,12 @@ internal static class SampleSettings
 {
     public static IReadOnlySet<string> LoadKeys() => ParseKeys(File.ReadAllText(RepositoryFiles.SampleSettingsPath));
 
+    public static IReadOnlyDictionary<string, string?> LoadValues()
+    {
+        using var document = JsonDocument.Parse(File.ReadAllText(RepositoryFiles.SampleSettingsPath));
+        return document.RootElement.GetProperty("Values").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetString(), StringComparer.Ordinal);
+    }
+
     public static IReadOnlySet<string> ParseKeys(string json)
     {
         using var document = JsonDocument.Parse(json);

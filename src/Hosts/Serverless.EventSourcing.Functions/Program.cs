@@ -5,12 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serverless.EventSourcing.Functions;
 using Serverless.EventSourcing.Functions.Http;
+using Serverless.EventSourcing.Functions.Kafka;
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Postgres.Projections;
+using Serverless.EventSourcing.Projections;
 
 // FunctionsApplication.CreateBuilder already applies the worker defaults; do not call ConfigureFunctionsWorkerDefaults.
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.Services.AddServerlessEventSourcing(builder.Configuration, PostgresEntraToken.Provider());
 builder.Services.AddSingleton<FunctionsHttpAdapter>();
+builder.Services.AddSingleton<IEventPublisher, KafkaEventPublisher>();
+builder.Services.AddSingleton<EventRelay>();
 
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {

@@ -17,6 +17,9 @@ public sealed partial class ProjectionDispatcher
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        // Read models are derived and their checkpoints commit with them: if a crash loses this commit it
+        // loses both, and the events are applied again. So no need to wait for the WAL flush.
+        await ExecuteAsync(connection, tx, "set local synchronous_commit = off", ct);
 
         // FOR SHARE: a rebuild's final swap takes FOR UPDATE, so live applies and the swap never interleave.
         var status = await ScalarAsync<string>(connection, tx, "select status from es_projections where name = $1 for share", ct, projection.Name)
