@@ -7,7 +7,11 @@ using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Bank;
 using Serverless.EventSourcing.Application.Bank.ReadModels;
+using Serverless.EventSourcing.Application.Bank.Transfers;
 using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Application.Sagas;
+using Serverless.EventSourcing.Postgres.Sagas;
+using Serverless.EventSourcing.Sagas;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
 using Serverless.EventSourcing.Application.Health;
@@ -81,6 +85,15 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IReadModelQueries, PostgresReadModelQueries>();
         services.AddHostedService<RegisterProjectionsOnStartup>();
 
+        services.AddSingleton<ISagaDefinition>(TransferSaga.Definition);
+        services.AddSingleton<SagaCatalog>();
+        services.AddSingleton<SagaExecutor>();
+        services.AddSingleton<SagaService>();
+        services.AddSingleton<PostgresSagaRuns>();
+        services.AddSingleton<LocalSagaRunner>();
+        // The local engine; the Azure Functions host replaces it with its Durable Functions engine.
+        services.AddSingleton<ISagaEngine>(sp => sp.GetRequiredService<PostgresSagaRuns>());
+
         services.AddSingleton(settings.Api);
         services.AddSingleton<IApiEndpoints, StreamEndpoints>();
         services.AddSingleton<IApiEndpoints, EventEndpoints>();
@@ -89,6 +102,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiEndpoints, HealthEndpoints>();
         services.AddSingleton<IApiEndpoints, ProjectionEndpoints>();
         services.AddSingleton<IApiEndpoints, ReadModelEndpoints>();
+        services.AddSingleton<IApiEndpoints, SagaEndpoints>();
         services.AddSingleton<IApiEndpoints, OpenApiEndpoints>();
         services.AddSingleton<ApiDispatcher>();
 

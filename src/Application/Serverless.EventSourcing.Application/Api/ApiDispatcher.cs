@@ -109,6 +109,10 @@ public sealed class ApiDispatcher
         {
             problem = Problem.NotFound(ex.Message);
         }
+        catch (Sagas.UnknownSagaException ex)
+        {
+            problem = Problem.NotFound(ex.Message);
+        }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {
             throw;

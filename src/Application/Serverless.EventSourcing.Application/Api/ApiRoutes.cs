@@ -25,6 +25,8 @@ public static class ApiRoutes
         new("GetAccountBalance", "GET", "read/accounts/{id}", "Read model: an account's balance"),
         new("GetAccountStatement", "GET", "read/accounts/{id}/statement", "Read model: movements with running balance, paged"),
         new("GetDailyTotals", "GET", "read/daily-totals", "Read model: totals per currency for a UTC day"),
+        new("StartSaga", "POST", "sagas/{name}", "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)"),
+        new("GetSaga", "GET", "sagas/{name}/{id}", "A saga's status and history"),
         new("Health", "GET", "health", "Liveness", Anonymous: true),
         new("Ready", "GET", "ready", "Readiness of dependencies and background loops", Anonymous: true),
         new("Stats", "GET", "stats", "Counts, lag and last job runs"),

@@ -18,6 +18,7 @@ public static class BankDomain
             .Register<AccountFrozen>("AccountFrozen")
             .Register<AccountUnfrozen>("AccountUnfrozen")
             .Register<AccountClosed>("AccountClosed");
+        Serverless.EventSourcing.Sagas.SagaEvents.Register(registry.Events);
         return registry.Add(AccountAggregate.Definition);
     }
 

@@ -12,6 +12,7 @@ public static class BackgroundRegistration
         services.AddSingleton<IReadinessCheck>(sp => sp.GetRequiredService<ProjectionLoopHealth>());
         services.AddHostedService<ProjectionLoops>();
         services.AddHostedService<RebuildDriver>();
+        services.AddHostedService<SagaRunners>();
         return services;
     }
 }

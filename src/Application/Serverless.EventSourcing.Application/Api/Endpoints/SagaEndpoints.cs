@@ -1,0 +1,52 @@
+using System.Net;
+using Serverless.EventSourcing.Application.Sagas;
+
+namespace Serverless.EventSourcing.Application.Api.Endpoints;
+
+/// <summary>Start a saga (202 + status URL) and read its status and history.</summary>
+public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, SagaCatalog catalog) : IApiEndpoints
+{
+    public void Map(IDictionary<string, ApiHandler> handlers)
+    {
+        ArgumentNullException.ThrowIfNull(handlers);
+        handlers["StartSaga"] = StartAsync;
+        handlers["GetSaga"] = GetAsync;
+    }
+
+    private async Task<ApiResponse> StartAsync(ApiContext context)
+    {
+        var name = context.Route("name");
+        var body = await context.ReadJsonAsync();
+        var (sagaId, created) = await sagas.StartAsync(name, body, context.Request.Header("Idempotency-Key"), context.CorrelationId, context.Cancellation);
+        var location = $"/api/sagas/{name}/{sagaId}";
+        return ApiResponse.Of(HttpStatusCode.Accepted, new { sagaId, saga = name, statusUrl = location, created }).With("Location", location);
+    }
+
+    private async Task<ApiResponse> GetAsync(ApiContext context)
+    {
+        var name = context.Route("name");
+        if (!catalog.TryGet(name, out _))
+        {
+            throw new UnknownSagaException(name);
+        }
+
+        var sagaId = Guid.TryParse(context.Route("id"), out var parsed) ? parsed : throw new InvalidInputException("id", "must be a UUID");
+        var (state, version, history) = await executor.LoadAsync(sagaId, context.Cancellation);
+        if (!state.Started || state.Saga != name)
+        {
+            var problem = Problem.NotFound($"No {name} saga {sagaId}.");
+            return ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+        }
+
+        return ApiResponse.Of(HttpStatusCode.OK, new
+        {
+            sagaId,
+            saga = name,
+            status = state.Status,
+            reason = state.Reason,
+            input = state.Input,
+            version,
+            history = history.Select(e => new { type = e.Type, version = e.StreamVersion, at = e.CreatedAt, data = System.Text.Json.JsonDocument.Parse(e.Data).RootElement }),
+        }).WithETag(version);
+    }
+}

@@ -1,0 +1,144 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Serverless.EventSourcing.Commands;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Sagas;
+using Serverless.EventSourcing.Store;
+using Serverless.EventSourcing.Streams;
+using static Serverless.EventSourcing.Sagas.SagaEvents;
+
+namespace Serverless.EventSourcing.Application.Sagas;
+
+/// <param name="RetryAfter">Wait this long before advancing again (a step's backoff).</param>
+public sealed record SagaProgress(SagaStatus Status, bool Finished, TimeSpan RetryAfter);
+
+/// <summary>
+/// Advances a saga by exactly one action, the same way in every engine: reads its history, asks the
+/// state for the next action, runs that step's command through the pipeline with an idempotency key
+/// derived from saga id and step (a re-run after a crash has exactly-once effect), and appends the
+/// outcome with an expected version (two runners can never both record a step).
+/// </summary>
+public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, CommandPipeline pipeline, ICommandStore commands, EventTypeRegistry events, ILogger<SagaExecutor> logger)
+{
+    /// <summary>How long to wait, after a step's last attempt failed without a definite answer, before deciding it did not happen.</summary>
+    public TimeSpan SettleDelay { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    public static StreamId StreamOf(Guid sagaId) => StreamId.For(Category, sagaId.ToString("N"));
+
+    public async Task<(SagaState State, long Version, IReadOnlyList<EventEnvelope> History)> LoadAsync(Guid sagaId, CancellationToken ct = default)
+    {
+        var slice = await store.ReadStreamAsync(StreamOf(sagaId), 1, 10_000, ReadDirection.Forward, ct);
+        var state = new SagaState();
+        foreach (var e in slice.Events)
+        {
+            state.Apply(events.Deserialize(e));
+        }
+
+        return (state, slice.Version, slice.Events);
+    }
+
+    public async Task<SagaProgress> AdvanceAsync(Guid sagaId, CancellationToken ct = default)
+    {
+        var (state, version, _) = await LoadAsync(sagaId, ct);
+        if (!state.Started)
+        {
+            throw new InvalidOperationException($"Saga {sagaId} has no history.");
+        }
+
+        var definition = catalog.Get(state.Saga!);
+        var action = state.Next(definition);
+        var (outcome, retryAfter) = action.Kind switch
+        {
+            SagaActionKind.None => ((object?)null, TimeSpan.Zero),
+            SagaActionKind.Complete => (new SagaCompleted(), TimeSpan.Zero),
+            SagaActionKind.MarkCompensated => (new SagaCompensated(), TimeSpan.Zero),
+            SagaActionKind.NeedsAttention => (new SagaNeedsAttention(state.Reason ?? $"compensation of {definition.Steps[action.Step].Name} failed"), TimeSpan.Zero),
+            _ => await RunStepAsync(sagaId, definition, state, action, ct),
+        };
+
+        if (outcome is not null)
+        {
+            try
+            {
+                var metadata = new EventMetadata { CorrelationId = sagaId.ToString(), CausationId = sagaId.ToString() };
+                await store.AppendAsync(StreamOf(sagaId), ExpectedVersion.Exactly(version), [events.ToEventData(outcome, metadata)], ct);
+                state.Apply(outcome);
+            }
+            catch (WrongExpectedVersionException)
+            {
+                // Another runner advanced it first; its record stands and the command was idempotent.
+                return new SagaProgress(state.Status, false, TimeSpan.Zero);
+            }
+        }
+
+        return new SagaProgress(state.Status, state.IsFinished, state.IsFinished ? TimeSpan.Zero : retryAfter);
+    }
+
+    private async Task<(object? Outcome, TimeSpan RetryAfter)> RunStepAsync(Guid sagaId, ISagaDefinition definition, SagaState state, SagaAction action, CancellationToken ct)
+    {
+        var step = definition.Steps[action.Step];
+        var compensation = action.Kind == SagaActionKind.Compensate;
+        var command = (compensation ? step.Undo! : step.Do)(state.Input, sagaId.ToString());
+        var key = $"saga-{sagaId:N}-{action.Step}-{(compensation ? "undo" : "do")}";
+        var (result, error) = await TryCommandAsync(sagaId, command, key, step.Timeout, ct);
+
+        // A failure without a definite answer (timeout, crash, conflicts) may still have committed: the
+        // idempotency record tells. Only when it says nothing, after a moment to settle, is it a failure.
+        if (result is null || result.Status == CommandStatus.Conflict)
+        {
+            if (action.Attempt >= step.Retry.MaxAttempts)
+            {
+                await Task.Delay(SettleDelay, ct);
+            }
+
+            result = await RecordedResultAsync(key, ct) ?? result;
+        }
+
+        if (result is { Status: CommandStatus.Succeeded })
+        {
+            logger.LogInformation("Saga {SagaId} step {Step} {Kind} succeeded", sagaId, step.Name, compensation ? "compensation" : "action");
+            return compensation
+                ? (new SagaCompensationSucceeded(action.Step, step.Name, result.StreamId, result.Version), TimeSpan.Zero)
+                : (new SagaStepSucceeded(action.Step, step.Name, result.StreamId, result.Version, result.CommandId), TimeSpan.Zero);
+        }
+
+        if (result is { Status: CommandStatus.Conflict })
+        {
+            // Contention on a hot aggregate is not a failure: try again shortly, without using up an attempt.
+            return (null, TimeSpan.FromMilliseconds(Random.Shared.Next(10, 100)));
+        }
+
+        var definite = result is { Status: CommandStatus.Rejected or CommandStatus.NotFound or CommandStatus.Deleted or CommandStatus.IdempotencyKeyReused };
+        var permanent = definite || action.Attempt >= step.Retry.MaxAttempts;
+        var message = result?.Message ?? error ?? "unknown failure";
+        logger.LogWarning("Saga {SagaId} step {Step} {Kind} failed (attempt {Attempt}, permanent {Permanent}): {Error}",
+            sagaId, step.Name, compensation ? "compensation" : "action", action.Attempt, permanent, message);
+        object failed = compensation
+            ? new SagaCompensationFailed(action.Step, step.Name, action.Attempt, message, result?.RuleCode, permanent)
+            : new SagaStepFailed(action.Step, step.Name, action.Attempt, message, result?.RuleCode, permanent);
+        return (failed, permanent ? TimeSpan.Zero : step.Retry.DelayBefore(action.Attempt + 1));
+    }
+
+    private async Task<(CommandResult? Result, string? Error)> TryCommandAsync(Guid sagaId, SagaCommand command, string key, TimeSpan timeout, CancellationToken ct)
+    {
+        using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeoutSource.CancelAfter(timeout);
+        try
+        {
+            var body = JsonSerializer.SerializeToElement(command.Body, command.Body.GetType(), EventJson.Options);
+            var request = new CommandRequest(command.AggregateType, command.AggregateId, command.Command, body, IdempotencyKey: key, CorrelationId: sagaId.ToString(), CausationId: sagaId.ToString());
+            return (await pipeline.ExecuteAsync(request, timeoutSource.Token), null);
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return (null, $"timed out after {timeout.TotalSeconds:0.###} s");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (null, ex.Message);
+        }
+    }
+
+    private async Task<CommandResult?> RecordedResultAsync(string key, CancellationToken ct) =>
+        await commands.FindAsync(key, ct) is { } record ? JsonSerializer.Deserialize<CommandResult>(record.Result, EventJson.Options) : null;
+}

@@ -1,0 +1,64 @@
+using Microsoft.Extensions.Logging;
+using Serverless.EventSourcing.Application.Sagas;
+using Serverless.EventSourcing.Postgres.Sagas;
+using Serverless.EventSourcing.Projections;
+
+namespace Serverless.EventSourcing.Hosting;
+
+/// <summary>
+/// The local saga engine's worker: claims a runnable saga, advances it action by action while it can,
+/// and hands it back (finished, or due again after a step's backoff). Any number may run at once.
+/// </summary>
+public sealed class LocalSagaRunner(PostgresSagaRuns runs, SagaExecutor executor, AppendSignal signal, ILogger<LocalSagaRunner> logger)
+{
+    public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(30);
+
+    public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public async Task RunAsync(string owner, CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                if (!await RunOnceAsync(owner, ct))
+                {
+                    await signal.WaitAsync(Poll, ct);
+                }
+            }
+            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception ex)
+            {
+                logger.LogError(ex, "Saga runner {Owner} failed; retrying", owner);
+                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+            }
+        }
+    }
+
+    /// <summary>Claims and works one saga; false when none was due.</summary>
+    public async Task<bool> RunOnceAsync(string owner, CancellationToken ct)
+    {
+        if (await runs.ClaimAsync(owner, Lease, ct) is not { } sagaId)
+        {
+            return false;
+        }
+
+        while (true)
+        {
+            var progress = await executor.AdvanceAsync(sagaId, ct);
+            if (progress.Finished || progress.RetryAfter > TimeSpan.Zero)
+            {
+                await runs.ReleaseAsync(sagaId, owner, progress.Finished, progress.Status.ToString(), progress.RetryAfter, ct);
+                return true;
+            }
+
+            if (!await runs.RenewAsync(sagaId, owner, Lease, ct))
+            {
+                return true; // the lease ran out and another runner took it over
+            }
+        }
+    }
+}
