@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace Serverless.EventSourcing.Functions.Tests;
@@ -30,6 +32,17 @@ internal sealed partial class FunctionsSourceModel
     };
 
     /// <summary>
+    /// What an orchestrator (a function with an <c>[OrchestrationTrigger]</c>) may use of its context: call an activity
+    /// of the app, wait on a durable timer, read its input, instance id and replayed clock, and get a replay-safe
+    /// logger. Orchestrators are replayed from their history, so everything else (I/O, clocks, injected services,
+    /// sub-orchestrations, external events) is out: the work belongs in an activity.
+    /// </summary>
+    public static readonly IReadOnlySet<string> AllowedOrchestrationContextMembers = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "CallActivityAsync", "CreateTimer", "CreateReplaySafeLogger", "GetInput", "InstanceId", "CurrentUtcDateTime",
+    };
+
+    /// <summary>
     /// The layer rules, as violations:
     /// <list type="number">
     /// <item>no string literal anywhere in the project looks like SQL;</item>
@@ -39,6 +52,10 @@ internal sealed partial class FunctionsSourceModel
     /// literals or <c>nameof</c> as arguments, or one call of a static type in <paramref name="allowedStaticCalls"/>
     /// on such arguments (a pure converter such as <c>KafkaEnvelopeCodec.DecodeTriggerBatch(events)</c>): no <c>new</c>,
     /// no lambdas, no branches.</item>
+    /// <item>the one exception to 3, an orchestrator, is the one function allowed a small loop: its body may only use
+    /// the context members in <see cref="AllowedOrchestrationContextMembers"/> (<c>CallActivityAsync</c> naming an
+    /// <c>[ActivityTrigger]</c> function of the app), log through a logger from <c>context.CreateReplaySafeLogger</c>,
+    /// and call <c>ToString()</c>/<c>nameof</c>: no injected dependency, no <c>new</c>, no lambdas, no wall clock.</item>
     /// </list>
     /// </summary>
     public IReadOnlyList<string> FindLayerViolations(IReadOnlySet<string> allowedDependencies, IReadOnlySet<string>? allowedStaticCalls = null)
@@ -89,8 +106,103 @@ internal sealed partial class FunctionsSourceModel
             }
         }
 
-        violations.AddRange(Functions.SelectMany(f => FindBodyViolations(f, allowedDependencies, allowedStaticCalls)));
+        var activities = Functions.Where(f => TriggerParameter(f.Method, "ActivityTrigger") is not null).Select(f => f.Name).ToHashSet(StringComparer.Ordinal);
+        violations.AddRange(Functions.SelectMany(f => TriggerParameter(f.Method, "OrchestrationTrigger") is { } context
+            ? FindOrchestratorViolations(f, context.Identifier.ValueText, activities)
+            : FindBodyViolations(f, allowedDependencies, allowedStaticCalls)));
         return violations;
+    }
+
+    private static ParameterSyntax? TriggerParameter(MethodDeclarationSyntax method, string attribute) =>
+        method.ParameterList.Parameters.FirstOrDefault(p => p.AttributeLists.SelectMany(l => l.Attributes).Any(a => Is(a, attribute)));
+
+    private static IEnumerable<string> FindOrchestratorViolations(FunctionDeclaration function, string context, IReadOnlySet<string> activities)
+    {
+        var body = (SyntaxNode?)function.Method.Body ?? function.Method.ExpressionBody;
+        if (body is null)
+        {
+            yield return $"{function.Location}: {function.Name} has no body";
+            yield break;
+        }
+
+        var state = InstanceState(function.Method.FirstAncestorOrSelf<TypeDeclarationSyntax>());
+        var loggers = body.DescendantNodes()
+            .OfType<VariableDeclaratorSyntax>()
+            .Where(v => v.Initializer?.Value is InvocationExpressionSyntax { Expression: MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver } access }
+                && receiver.Identifier.ValueText == context && access.Name.Identifier.ValueText == "CreateReplaySafeLogger")
+            .Select(v => v.Identifier.ValueText)
+            .ToHashSet(StringComparer.Ordinal);
+        var allowed = string.Join(", ", AllowedOrchestrationContextMembers.Order(StringComparer.Ordinal).Select(m => $"{context}.{m}"));
+        foreach (var node in body.DescendantNodes())
+        {
+            var problem = node switch
+            {
+                BaseObjectCreationExpressionSyntax => $"creates '{node}'; build options in a static field",
+                AnonymousFunctionExpressionSyntax => $"has a lambda '{node}'",
+                MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver, Name: var name }
+                    when receiver.Identifier.ValueText == context && !AllowedOrchestrationContextMembers.Contains(name.Identifier.ValueText) =>
+                    $"uses {node}; an orchestrator may only use {allowed}",
+                MemberAccessExpressionSyntax { Name.Identifier.ValueText: "UtcNow" or "Now" or "Today" } =>
+                    $"reads the wall clock ({node}); orchestrators are replayed: use {context}.CurrentUtcDateTime",
+                IdentifierNameSyntax identifier when state.Contains(identifier.Identifier.ValueText) && !IsMemberName(identifier) =>
+                    $"uses the injected {identifier}; orchestrators are replayed and do no I/O: call an activity",
+                InvocationExpressionSyntax call => InvocationProblem(call),
+                _ => null,
+            };
+            if (problem is not null)
+            {
+                yield return $"{function.Location}: {function.Name} {problem}";
+            }
+        }
+
+        string? InvocationProblem(InvocationExpressionSyntax call)
+        {
+            if (IsNameOf(call))
+            {
+                return null;
+            }
+
+            if (call.Expression is MemberAccessExpressionSyntax { Expression: IdentifierNameSyntax receiver, Name: var name })
+            {
+                if (receiver.Identifier.ValueText == context)
+                {
+                    var target = call.ArgumentList.Arguments.FirstOrDefault()?.Expression;
+                    return name.Identifier.ValueText == "CallActivityAsync" && (StringValue(target) is not { } activity || !activities.Contains(activity))
+                        ? $"calls activity '{target}', which is not an [ActivityTrigger] function of the app"
+                        : null; // the member itself is checked as a member access
+                }
+
+                if (loggers.Contains(receiver.Identifier.ValueText) && name.Identifier.ValueText.StartsWith("Log", StringComparison.Ordinal))
+                {
+                    return null;
+                }
+            }
+
+            return call.Expression is MemberAccessExpressionSyntax { Name.Identifier.ValueText: "ToString" } && call.ArgumentList.Arguments.Count == 0
+                ? null
+                : $"calls {call.Expression}; an orchestrator may only use {allowed}, and log through its replay-safe logger";
+        }
+    }
+
+    private static bool IsMemberName(IdentifierNameSyntax identifier) =>
+        identifier.Parent is MemberAccessExpressionSyntax access && access.Name == identifier;
+
+    /// <summary>Constructor (primary or explicit) parameters and instance fields of a function's class: what an orchestrator must not touch.</summary>
+    private static HashSet<string> InstanceState(TypeDeclarationSyntax? type)
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        if (type is null)
+        {
+            return names;
+        }
+
+        names.UnionWith((type.ParameterList?.Parameters ?? default).Select(p => p.Identifier.ValueText));
+        names.UnionWith(type.Members.OfType<ConstructorDeclarationSyntax>().SelectMany(c => c.ParameterList.Parameters).Select(p => p.Identifier.ValueText));
+        names.UnionWith(type.Members.OfType<FieldDeclarationSyntax>()
+            .Where(f => !f.Modifiers.Any(m => m.IsKind(SyntaxKind.StaticKeyword) || m.IsKind(SyntaxKind.ConstKeyword)))
+            .SelectMany(f => f.Declaration.Variables)
+            .Select(v => v.Identifier.ValueText));
+        return names;
     }
 
     private static bool IsInForbiddenNamespace(string name) =>

@@ -140,8 +140,9 @@ internal sealed partial class FunctionsSourceModel
             }
         }
 
+        // Route values bind to plain parameters; one with an attribute is another binding (e.g. [DurableClient]).
         var bound = parameters
-            .Where(p => p != trigger && p.Type is not null && TypeName(p.Type) is not ("FunctionContext" or "CancellationToken"))
+            .Where(p => p != trigger && p.AttributeLists.Count == 0 && p.Type is not null && TypeName(p.Type) is not ("FunctionContext" or "CancellationToken"))
             .Select(p => p.Identifier.ValueText)
             .ToList();
         var call = SingleExpression(function.Method)?.DescendantNodesAndSelf().OfType<InvocationExpressionSyntax>().FirstOrDefault();

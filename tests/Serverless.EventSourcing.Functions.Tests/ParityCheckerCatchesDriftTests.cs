@@ -77,7 +77,7 @@ public sealed class ParityCheckerCatchesDriftTests
     [InlineData("new Npgsql.NpgsqlConnection(\"Host=db\").OpenAsync()", "NpgsqlConnection is a storage or network client")]
     [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "HttpClient is a storage or network client")]
     [InlineData("new HttpClient().GetAsync(\"http://127.0.0.1/\")", "Stats must be one call on an injected dependency")]
-    [InlineData("store.ReadAllAsync(req)", "Stats calls store.ReadAllAsync; a function may only call an injected EventRelay or FunctionsHttpAdapter or ProjectionDispatcher")]
+    [InlineData("store.ReadAllAsync(req)", "Stats calls store.ReadAllAsync; a function may only call an injected EventRelay or FunctionsHttpAdapter or MaintenanceJobs or ProjectionDispatcher or SagaExecutor")]
     [InlineData("http.RunAsync(nameof(Stats), KafkaEnvelopeCodec.DecodeTriggerBatch(Rewrite(req)))", "Stats passes 'KafkaEnvelopeCodec.DecodeTriggerBatch(Rewrite(req))'; arguments must be")]
     [InlineData("http.RunAsync(nameof(Stats), Rewrite(req))", "Stats passes 'Rewrite(req)'; arguments must be")]
     public void A_function_body_with_sql_a_storage_client_or_logic_is_reported(string body, string expected)
@@ -132,6 +132,44 @@ public sealed class ParityCheckerCatchesDriftTests
         var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
 
         Assert.Contains(violations, v => v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("await context.CreateTimer(context.CurrentUtcDateTime + progress.RetryAfter, CancellationToken.None);",
+        "await Task.Delay(progress.RetryAfter);", "SagaOrchestrator calls Task.Delay; an orchestrator may only use context.CallActivityAsync")]
+    [InlineData("await context.CreateTimer(context.CurrentUtcDateTime + progress.RetryAfter, CancellationToken.None);",
+        "await context.CreateTimer(DateTime.UtcNow + progress.RetryAfter, CancellationToken.None);", "SagaOrchestrator reads the wall clock (DateTime.UtcNow)")]
+    [InlineData("await context.CallActivityAsync<SagaProgress>(nameof(AdvanceSaga), sagaId, ActivityRetry);",
+        "await executor.AdvanceAsync(sagaId, CancellationToken.None);", "SagaOrchestrator uses the injected executor; orchestrators are replayed and do no I/O")]
+    [InlineData("await context.CallActivityAsync<SagaProgress>(nameof(AdvanceSaga), sagaId, ActivityRetry);",
+        "await context.CallActivityAsync<SagaProgress>(\"AdvanceSagas\", sagaId, ActivityRetry);", "SagaOrchestrator calls activity '\"AdvanceSagas\"', which is not an [ActivityTrigger] function of the app")]
+    [InlineData("await context.CallActivityAsync<SagaProgress>(nameof(AdvanceSaga), sagaId, ActivityRetry);",
+        "await context.CallActivityAsync<SagaProgress>(nameof(AdvanceSaga), sagaId, TaskOptions.FromRetryPolicy(new RetryPolicy(3, TimeSpan.FromSeconds(1))));",
+        "SagaOrchestrator creates 'new RetryPolicy(3, TimeSpan.FromSeconds(1))'")]
+    [InlineData("return progress.Status.ToString();", "context.ContinueAsNew(sagaId);", "SagaOrchestrator uses context.ContinueAsNew; an orchestrator may only use")]
+    [InlineData("var sagaId = context.GetInput<Guid>();", "var sagaId = Guid.Parse(context.InstanceId);", "SagaOrchestrator calls Guid.Parse; an orchestrator may only use")]
+    [InlineData("logger.LogInformation(\"Saga {SagaId} finished: {Status}\", sagaId, progress.Status);",
+        "Console.WriteLine(sagaId);", "SagaOrchestrator calls Console.WriteLine; an orchestrator may only use")]
+    public void An_orchestrator_doing_more_than_calling_activities_waiting_on_durable_timers_and_logging_is_reported(string original, string changed, string expected)
+    {
+        var sources = Replaced(original, changed);
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
+
+        Assert.Contains(violations, v => v.StartsWith("Sagas/SagaOrchestrator.cs:", StringComparison.Ordinal) && v.Contains(expected, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_orchestrator_loop_does_not_open_the_one_call_rule_to_other_functions()
+    {
+        // Given the saga activity rewritten as a loop like the orchestrator's
+        var sources = Replaced(
+            "public Task<SagaProgress> AdvanceSaga([ActivityTrigger] Guid sagaId, CancellationToken ct) => executor.AdvanceAsync(sagaId, ct);",
+            "public async Task<SagaProgress> AdvanceSaga([ActivityTrigger] Guid sagaId, CancellationToken ct) { while (true) { await executor.AdvanceAsync(sagaId, ct); } }");
+
+        var violations = FunctionsSourceModel.Parse(sources).FindLayerViolations(FunctionBodiesStayThinTests.AllowedDependencies, FunctionBodiesStayThinTests.AllowedStaticCalls);
+
+        Assert.Contains(violations, v => v.Contains("AdvanceSaga must be one call on an injected dependency", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -40,6 +40,23 @@ public class CrossCuttingTests(LocalHostFixture host) : IClassFixture<LocalHostF
     }
 
     [Fact]
+    public async Task The_scheduled_jobs_run_on_their_ncrontab_schedules_and_stats_show_their_last_runs()
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        JsonElement jobs;
+        do
+        {
+            await Task.Delay(200);
+            jobs = (await (await host.Client.GetAsync("/api/stats")).JsonAsync()).GetProperty("jobs");
+            Assert.True(DateTime.UtcNow < deadline, "jobs did not run on schedule");
+        }
+        while (!jobs.TryGetProperty("snapshot", out _) || !jobs.TryGetProperty("cleanup", out _));
+
+        Assert.Contains(jobs.GetProperty("snapshot").GetProperty("status").GetString(), new[] { "completed", "skipped" });
+        Assert.True(jobs.GetProperty("cleanup").GetProperty("counts").TryGetProperty("streamsPurged", out _));
+    }
+
+    [Fact]
     public async Task The_openapi_document_lists_every_route()
     {
         var document = await (await host.NewClient(withKey: false).GetAsync("/api/openapi.json")).JsonAsync();

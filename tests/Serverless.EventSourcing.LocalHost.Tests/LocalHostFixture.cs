@@ -35,6 +35,8 @@ public class LocalHostFixture : IAsyncLifetime
             ["Api:Key"] = Key,
             ["Api:MaxBodyBytes"] = MaxBodyBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Snapshots:EveryEvents"] = "10",
+            ["Schedules:Snapshot"] = "*/2 * * * * *",
+            ["Schedules:Cleanup"] = "*/3 * * * * *",
         };
         foreach (var (key, value) in ExtraSettings)
         {

@@ -8,7 +8,10 @@ using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Bank;
 using Serverless.EventSourcing.Application.Bank.ReadModels;
 using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Application.Jobs;
 using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Maintenance;
+using Serverless.EventSourcing.Postgres.Maintenance;
 using Serverless.EventSourcing.Application.Sagas;
 using Serverless.EventSourcing.Postgres.Sagas;
 using Serverless.EventSourcing.Sagas;
@@ -93,6 +96,19 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LocalSagaRunner>();
         // The local engine; the Azure Functions host replaces it with its Durable Functions engine.
         services.AddSingleton<ISagaEngine>(sp => sp.GetRequiredService<PostgresSagaRuns>());
+
+        services.AddSingleton(new JobOptions
+        {
+            MaxDuration = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Jobs:MaxDurationSeconds", 30, min: 1)),
+            SnapshotThreshold = settings.SnapshotPolicy.EveryEvents ?? 100,
+            KeepSnapshotsPerStream = settings.SnapshotsKeepPerStream,
+            TombstonedStreamRetention = TimeSpan.FromDays(EventSourcingSettings.Int(configuration, "Retention:TombstonedStreamDays", 30, min: 0)),
+            DeadLetterRetention = TimeSpan.FromDays(EventSourcingSettings.Int(configuration, "Retention:DeadLetterDays", 30, min: 0)),
+            SagaStateRetention = TimeSpan.FromDays(EventSourcingSettings.Int(configuration, "Retention:SagaStateDays", 30, min: 0)),
+        });
+        services.AddSingleton<IMaintenanceStore, MaintenanceStore>();
+        services.AddSingleton<MaintenanceJobs>();
+        services.AddSingleton<IStatsContributor>(sp => sp.GetRequiredService<MaintenanceJobs>());
 
         services.AddSingleton(settings.Api);
         services.AddSingleton<IApiEndpoints, StreamEndpoints>();

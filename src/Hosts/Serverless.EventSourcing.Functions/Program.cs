@@ -6,9 +6,11 @@ using Microsoft.Extensions.Hosting;
 using Serverless.EventSourcing.Functions;
 using Serverless.EventSourcing.Functions.Http;
 using Serverless.EventSourcing.Functions.Kafka;
+using Serverless.EventSourcing.Functions.Sagas;
 using Serverless.EventSourcing.Hosting;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
+using Serverless.EventSourcing.Sagas;
 
 // FunctionsApplication.CreateBuilder already applies the worker defaults; do not call ConfigureFunctionsWorkerDefaults.
 var builder = FunctionsApplication.CreateBuilder(args);
@@ -16,6 +18,8 @@ builder.Services.AddServerlessEventSourcing(builder.Configuration, PostgresEntra
 builder.Services.AddSingleton<FunctionsHttpAdapter>();
 builder.Services.AddSingleton<IEventPublisher, KafkaEventPublisher>();
 builder.Services.AddSingleton<EventRelay>();
+// Replaces the shared registration's local engine (the last registration wins): sagas run as Durable orchestrations.
+builder.Services.AddSingleton<ISagaEngine, DurableSagaEngine>();
 
 if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
 {

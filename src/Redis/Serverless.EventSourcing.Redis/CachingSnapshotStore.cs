@@ -29,4 +29,10 @@ public sealed class CachingSnapshotStore(ISnapshotStore durable, RedisSnapshotCa
         await durable.SaveAsync(snapshot, ct);
         await cache.SetAsync(snapshot);
     }
+
+    public async Task ForgetAsync(StreamId stream, CancellationToken ct = default)
+    {
+        await durable.ForgetAsync(stream, ct);
+        await cache.RemoveAsync(stream.Value);
+    }
 }

@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.Azure.Functions.Worker.Http;
+using Microsoft.DurableTask.Client;
 using Serverless.EventSourcing.Application.Api;
+using Serverless.EventSourcing.Functions.Sagas;
 
 namespace Serverless.EventSourcing.Functions.Http;
 
@@ -38,6 +40,16 @@ public sealed partial class FunctionsHttpAdapter(ApiDispatcher dispatcher)
         }
 
         return http;
+    }
+
+    /// <summary>
+    /// The same, for a route that starts a Durable orchestration: the function's <c>[DurableClient]</c> becomes the saga
+    /// engine's client for this invocation (the isolated worker offers no other supported way to get one).
+    /// </summary>
+    public async Task<HttpResponseData> RunAsync(string routeName, HttpRequestData req, DurableTaskClient durableClient)
+    {
+        using var scope = DurableSagaEngine.UseClient(durableClient);
+        return await RunAsync(routeName, req);
     }
 
     private static ApiRequest ToApiRequest(string routeName, HttpRequestData req)

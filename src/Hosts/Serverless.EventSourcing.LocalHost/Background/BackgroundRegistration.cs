@@ -13,6 +13,7 @@ public static class BackgroundRegistration
         services.AddHostedService<ProjectionLoops>();
         services.AddHostedService<RebuildDriver>();
         services.AddHostedService<SagaRunners>();
+        services.AddHostedService<MaintenanceSchedule>();
         return services;
     }
 }

@@ -52,4 +52,11 @@ public sealed class PostgresSnapshotStore(NpgsqlDataSource dataSource, int keepP
         });
         await batch.ExecuteNonQueryAsync(ct);
     }
+
+    public async Task ForgetAsync(StreamId stream, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand("delete from es_snapshots where stream_id = $1");
+        command.Parameters.AddWithValue(stream.Value);
+        await command.ExecuteNonQueryAsync(ct);
+    }
 }

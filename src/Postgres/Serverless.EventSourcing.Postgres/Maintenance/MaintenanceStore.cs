@@ -1,0 +1,149 @@
+using Npgsql;
+using Serverless.EventSourcing.Maintenance;
+
+namespace Serverless.EventSourcing.Postgres.Maintenance;
+
+/// <summary>The SQL of the snapshot and cleanup jobs: leases, due streams, and bounded deletes.</summary>
+public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenanceStore
+{
+    /// <summary>Takes the job's lease unless another run holds it.</summary>
+    public async Task<bool> TryLeaseAsync(string job, string owner, TimeSpan lease, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "insert into es_jobs (name, lease_owner, lease_until) values ($1, $2, now() + $3) " +
+            "on conflict (name) do update set lease_owner = excluded.lease_owner, lease_until = excluded.lease_until " +
+            "where es_jobs.lease_until is null or es_jobs.lease_until < now() returning name");
+        command.Parameters.AddWithValue(job);
+        command.Parameters.AddWithValue(owner);
+        command.Parameters.AddWithValue(lease);
+        return await command.ExecuteScalarAsync(ct) is not null;
+    }
+
+    public async Task ReleaseAsync(string job, string owner)
+    {
+        await using var command = dataSource.CreateCommand("update es_jobs set lease_owner = null, lease_until = null where name = $1 and lease_owner = $2");
+        command.Parameters.AddWithValue(job);
+        command.Parameters.AddWithValue(owner);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    public async Task RecordRunAsync(string job, string owner, string status, DateTimeOffset started, string countsJson, string? error)
+    {
+        await using var command = dataSource.CreateCommand(
+            "insert into es_job_runs (job, owner, status, started_at, finished_at, counts, error) values ($1, $2, $3, $4, now(), $5::json, $6)");
+        command.Parameters.AddWithValue(job);
+        command.Parameters.AddWithValue(owner);
+        command.Parameters.AddWithValue(status);
+        command.Parameters.AddWithValue(started);
+        command.Parameters.AddWithValue(countsJson);
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync();
+    }
+
+    /// <summary>Last run of each job, for stats.</summary>
+    public async Task<IReadOnlyList<JobRunRecord>> LastRunsAsync(CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select distinct on (job) job, owner, status, started_at, finished_at, counts::text, error from es_job_runs order by job, id desc");
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var runs = new List<JobRunRecord>();
+        while (await reader.ReadAsync(ct))
+        {
+            runs.Add(new JobRunRecord(reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), reader.GetFieldValue<DateTimeOffset>(4),
+                reader.GetString(5), reader.IsDBNull(6) ? null : reader.GetString(6)));
+        }
+
+        return runs;
+    }
+
+    /// <summary>Streams of the given categories with at least <paramref name="threshold"/> events since their last snapshot (index: es_streams_snapshot_due_ix).</summary>
+    public async Task<IReadOnlyList<string>> StreamsDueForSnapshotAsync(string[] categories, long threshold, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            "select stream_id from es_streams where category = any($1) and deleted_at is null and version - snapshot_version >= $2 limit $3");
+        command.Parameters.AddWithValue(categories);
+        command.Parameters.AddWithValue(threshold);
+        command.Parameters.AddWithValue(limit);
+        var streams = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            streams.Add(reader.GetString(0));
+        }
+
+        return streams;
+    }
+
+    public Task<int> PruneSnapshotsAsync(int keep, int limit, CancellationToken ct) => ExecuteAsync(
+        "delete from es_snapshots s using (select stream_id, version from (select stream_id, version, row_number() over (partition by stream_id order by version desc) as rn from es_snapshots) ranked " +
+        "where rn > $1 limit $2) old where s.stream_id = old.stream_id and s.version = old.version", ct, keep, limit);
+
+    public Task<int> DeleteExpiredIdempotencyKeysAsync(int limit, CancellationToken ct) => ExecuteAsync(
+        "delete from es_idempotency_keys where key in (select key from es_idempotency_keys where expires_at <= now() order by expires_at limit $1)", ct, limit);
+
+    public Task<int> DeleteOldDeadLettersAsync(TimeSpan retention, int limit, CancellationToken ct) => ExecuteAsync(
+        "delete from es_dead_letters where id in (select id from es_dead_letters where parked_at < now() - $1 order by id limit $2)", ct, retention, limit);
+
+    public Task<int> DeleteFinishedSagaRunsAsync(TimeSpan retention, int limit, CancellationToken ct) => ExecuteAsync(
+        "delete from es_saga_runs where saga_id in (select saga_id from es_saga_runs where status = 'finished' and finished_at < now() - $1 limit $2)", ct, retention, limit);
+
+    public async Task<IReadOnlyList<string>> TombstonesPastRetentionAsync(TimeSpan retention, int limit, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand("select stream_id from es_streams where deleted_at < now() - $1 order by deleted_at limit $2");
+        command.Parameters.AddWithValue(retention);
+        command.Parameters.AddWithValue(limit);
+        var streams = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            streams.Add(reader.GetString(0));
+        }
+
+        return streams;
+    }
+
+    /// <summary>
+    /// Hard-deletes a tombstoned stream in one transaction under its append lock: events, snapshots, projection
+    /// checkpoints and the stream row, recording the purge. Returns the number of events removed (null if it was not purgeable).
+    /// </summary>
+    public async Task<long?> PurgeStreamAsync(string streamId, TimeSpan retention, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        async Task<object?> Run(string sql, params object[] parameters)
+        {
+            await using var command = new NpgsqlCommand(sql, connection, tx);
+            foreach (var p in parameters)
+            {
+                command.Parameters.AddWithValue(p);
+            }
+
+            return await command.ExecuteScalarAsync(ct);
+        }
+
+        await Run("select pg_advisory_xact_lock(hashtextextended($1, 0))", streamId);
+        if (await Run("select deleted_at from es_streams where stream_id = $1 and deleted_at < now() - $2 for update", streamId, retention) is not DateTime and not DateTimeOffset)
+        {
+            return null;
+        }
+
+        var count = (long)(await Run("with gone as (delete from es_events where stream_id = $1 returning 1) select count(*) from gone", streamId))!;
+        await Run("delete from es_snapshots where stream_id = $1", streamId);
+        await Run("delete from es_projection_checkpoints where stream_id = $1", streamId);
+        await Run("insert into es_purge_log (stream_id, event_count, deleted_at) select stream_id, $2, deleted_at from es_streams where stream_id = $1", streamId, count);
+        await Run("delete from es_streams where stream_id = $1", streamId);
+        await tx.CommitAsync(ct);
+        return count;
+    }
+
+    private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object[] parameters)
+    {
+        await using var command = dataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.AddWithValue(p);
+        }
+
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+}
