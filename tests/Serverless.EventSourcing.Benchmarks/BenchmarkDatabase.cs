@@ -35,6 +35,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     public async Task ExecuteAsync(string sql)
     {
         await using var command = DataSource.CreateCommand(sql);
+        command.CommandTimeout = 0; // seeding millions of rows takes longer than the default 30 s
         await command.ExecuteNonQueryAsync();
     }
 

@@ -12,6 +12,8 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["http"] = HttpScenario.RunAsync,
     ["projection"] = ProjectionScenario.RunAsync,
     ["lag"] = LagScenario.RunAsync,
+    ["saga"] = SagaScenario.RunAsync,
+    ["snapshot-job"] = SnapshotJobScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")
