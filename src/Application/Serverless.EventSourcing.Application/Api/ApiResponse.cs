@@ -26,6 +26,12 @@ public sealed class ApiResponse
 
     public static ApiResponse Empty(HttpStatusCode status) => new() { Status = (int)status };
 
+    public static ApiResponse Problem(Problem problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return Of(problem.StatusCode, problem, ProblemJson);
+    }
+
     public ApiResponse With(string header, string value)
     {
         Headers[header] = value;

@@ -36,6 +36,6 @@ public static class Preconditions
         var problem = fromIfMatch
             ? Problem.PreconditionFailed(conflict.CurrentVersion, conflict.Message)
             : Problem.Conflict(conflict.CurrentVersion, conflict.Message);
-        return ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+        return ApiResponse.Problem(problem);
     }
 }

@@ -64,14 +64,7 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
         command.Parameters.AddWithValue(categories);
         command.Parameters.AddWithValue(threshold);
         command.Parameters.AddWithValue(limit);
-        var streams = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            streams.Add(reader.GetString(0));
-        }
-
-        return streams;
+        return await ReadStringsAsync(command, ct);
     }
 
     public Task<int> PruneSnapshotsAsync(int keep, int limit, CancellationToken ct) => ExecuteAsync(
@@ -92,14 +85,7 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
         await using var command = dataSource.CreateCommand("select stream_id from es_streams where deleted_at < now() - $1 order by deleted_at limit $2");
         command.Parameters.AddWithValue(retention);
         command.Parameters.AddWithValue(limit);
-        var streams = new List<string>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            streams.Add(reader.GetString(0));
-        }
-
-        return streams;
+        return await ReadStringsAsync(command, ct);
     }
 
     /// <summary>
@@ -134,6 +120,18 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
         await Run("delete from es_streams where stream_id = $1", streamId);
         await tx.CommitAsync(ct);
         return count;
+    }
+
+    private static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand command, CancellationToken ct)
+    {
+        var values = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            values.Add(reader.GetString(0));
+        }
+
+        return values;
     }
 
     private async Task<int> ExecuteAsync(string sql, CancellationToken ct, params object[] parameters)

@@ -37,12 +37,12 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         var response = result.Status switch
         {
             CommandStatus.Succeeded => ApiResponse.Of(HttpStatusCode.OK, result).WithETag(result.Version),
-            CommandStatus.NotFound => ProblemOf(Problem.NotFound(result.Message ?? "Not found.")),
-            CommandStatus.Rejected => ProblemOf(Problem.RuleViolation(result.RuleCode!, result.Message)),
-            CommandStatus.Conflict when ifMatch is not null => ProblemOf(Problem.PreconditionFailed(result.CurrentVersion ?? 0, result.Message ?? "")),
-            CommandStatus.Conflict => ProblemOf(Problem.Conflict(result.CurrentVersion ?? 0, result.Message ?? "")),
-            CommandStatus.Deleted => ProblemOf(Problem.Gone(result.Message ?? "")),
-            CommandStatus.IdempotencyKeyReused => ProblemOf(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
+            CommandStatus.NotFound => ApiResponse.Problem(Problem.NotFound(result.Message ?? "Not found.")),
+            CommandStatus.Rejected => ApiResponse.Problem(Problem.RuleViolation(result.RuleCode!, result.Message)),
+            CommandStatus.Conflict when ifMatch is not null => ApiResponse.Problem(Problem.PreconditionFailed(result.CurrentVersion ?? 0, result.Message ?? "")),
+            CommandStatus.Conflict => ApiResponse.Problem(Problem.Conflict(result.CurrentVersion ?? 0, result.Message ?? "")),
+            CommandStatus.Deleted => ApiResponse.Problem(Problem.Gone(result.Message ?? "")),
+            CommandStatus.IdempotencyKeyReused => ApiResponse.Problem(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
             _ => throw new InvalidOperationException($"Unexpected command status {result.Status}."),
         };
         return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
@@ -53,7 +53,7 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         var type = context.Route("type");
         if (!aggregates.TryGet(type, out var definition))
         {
-            return ProblemOf(Problem.NotFound($"Unknown aggregate type '{type}'."));
+            return ApiResponse.Problem(Problem.NotFound($"Unknown aggregate type '{type}'."));
         }
 
         var stream = Streams.StreamId.For(definition.Category, context.Route("id"), "id");
@@ -62,12 +62,12 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         var loaded = await repository.LoadAsync(definition, stream, asOfVersion, asOf, context.Cancellation);
         if (loaded.IsDeleted && asOfVersion is null && asOf is null)
         {
-            return ProblemOf(Problem.Gone($"{stream.Value} has been deleted."));
+            return ApiResponse.Problem(Problem.Gone($"{stream.Value} has been deleted."));
         }
 
         if (!loaded.Exists)
         {
-            return ProblemOf(Problem.NotFound(asOfVersion is null && asOf is null ? $"{stream.Value} does not exist." : $"{stream.Value} did not exist at that point."));
+            return ApiResponse.Problem(Problem.NotFound(asOfVersion is null && asOf is null ? $"{stream.Value} does not exist." : $"{stream.Value} did not exist at that point."));
         }
 
         var state = JsonDocument.Parse(definition.SerializeState(loaded.State)).RootElement;
@@ -75,5 +75,4 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
             .WithETag(loaded.Version);
     }
 
-    private static ApiResponse ProblemOf(Problem problem) => ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
 }

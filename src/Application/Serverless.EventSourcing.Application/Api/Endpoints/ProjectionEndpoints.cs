@@ -28,7 +28,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         if (!await admin.StartRebuildAsync(name, context.Cancellation))
         {
             var problem = Problem.Of(HttpStatusCode.Conflict, "rebuild-running", "A rebuild of this projection is already running.");
-            return ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+            return ApiResponse.Problem(problem);
         }
 
         var location = $"/api/projections/{name}";
@@ -48,7 +48,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         };
         return problem is null
             ? ApiResponse.Of(HttpStatusCode.OK, new { projection = name, id, status = "resolved" })
-            : ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+            : ApiResponse.Problem(problem);
     }
 
     private string Name(ApiContext context)

@@ -21,7 +21,7 @@ public sealed class ReadModelEndpoints(IReadModelQueries queries, TimeProvider t
             $"select account_id as \"accountId\", owner, currency, balance, status, version, updated_at as \"updatedAt\" from {BalancesProjection.Table} where account_id = $1",
             context.Route("id"));
         return rows.Count == 0
-            ? ApiResponse.Of(HttpStatusCode.NotFound, Problem.NotFound($"No balance for account {context.Route("id")} (yet)."), ApiResponse.ProblemJson)
+            ? ApiResponse.Problem(Problem.NotFound($"No balance for account {context.Route("id")} (yet)."))
             : ApiResponse.Of(HttpStatusCode.OK, rows[0]);
     }
 

@@ -35,7 +35,7 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
         if (!state.Started || state.Saga != name)
         {
             var problem = Problem.NotFound($"No {name} saga {sagaId}.");
-            return ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
+            return ApiResponse.Problem(problem);
         }
 
         return ApiResponse.Of(HttpStatusCode.OK, new

@@ -26,7 +26,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
 
         var snapshot = await snapshots.LoadAsync(stream, definition!.StateSchemaVersion, ct: context.Cancellation);
         return snapshot is null
-            ? ProblemOf(Problem.NotFound($"{stream.Value} has no snapshot."))
+            ? ApiResponse.Problem(Problem.NotFound($"{stream.Value} has no snapshot."))
             : ApiResponse.Of(HttpStatusCode.OK, Dto(snapshot)).WithETag(snapshot.Version);
     }
 
@@ -41,7 +41,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
         var loaded = await repository.LoadAsync(definition!, stream, ct: context.Cancellation);
         if (!loaded.Exists || loaded.IsDeleted)
         {
-            return ProblemOf(Problem.NotFound($"{stream.Value} does not exist."));
+            return ApiResponse.Problem(Problem.NotFound($"{stream.Value} does not exist."));
         }
 
         var snapshot = new Snapshot(stream.Value, loaded.Version, definition!.StateSchemaVersion, definition.SerializeState(loaded.State), time.GetUtcNow());
@@ -54,12 +54,12 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
         var stream = StreamId.Parse(context.Route("streamId"));
         if (!aggregates.TryGet(stream.Category, out var definition))
         {
-            return (stream, null, ProblemOf(Problem.NotFound($"No aggregate type '{stream.Category}' is registered.")));
+            return (stream, null, ApiResponse.Problem(Problem.NotFound($"No aggregate type '{stream.Category}' is registered.")));
         }
 
         return definition.Snapshots
             ? (stream, definition, null)
-            : (stream, null, ProblemOf(Problem.RuleViolation("snapshots_disabled", $"Aggregate type '{stream.Category}' does not take snapshots.")));
+            : (stream, null, ApiResponse.Problem(Problem.RuleViolation("snapshots_disabled", $"Aggregate type '{stream.Category}' does not take snapshots.")));
     }
 
     private static object Dto(Snapshot s) => new
@@ -71,5 +71,4 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
         state = JsonDocument.Parse(s.State).RootElement,
     };
 
-    private static ApiResponse ProblemOf(Problem problem) => ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
 }

@@ -125,11 +125,10 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
         }
     }
 
-    private static ApiResponse NotFound(StreamId stream) => ProblemOf(Problem.NotFound($"Stream {stream.Value} does not exist."));
+    private static ApiResponse NotFound(StreamId stream) => ApiResponse.Problem(Problem.NotFound($"Stream {stream.Value} does not exist."));
 
-    private static ApiResponse Gone(StreamId stream) => ProblemOf(Problem.Gone($"Stream {stream.Value} has been deleted."));
+    private static ApiResponse Gone(StreamId stream) => ApiResponse.Problem(Problem.Gone($"Stream {stream.Value} has been deleted."));
 
-    private static ApiResponse ProblemOf(Problem problem) => ApiResponse.Of(problem.StatusCode, problem, ApiResponse.ProblemJson);
 
     /// <summary>The append body: <c>{expectedVersion?, events:[{eventId?, type, data, metadata?}]}</c>.</summary>
     private sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnlyList<EventData> Events)
