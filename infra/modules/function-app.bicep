@@ -118,6 +118,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Application settings.
       Postgres__ConnectionString: 'Host=${postgresHost};Port=${postgresPort};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=VerifyFull'
       Postgres__UseEntraAuthentication: 'true'
+      // Prepared statements need PgBouncer with max_prepared_statements > 0; 0 keeps transaction mode safe.
+      Postgres__MaxAutoPrepare: '0'
       Redis__ConnectionString: '@Microsoft.KeyVault(SecretUri=${redisConnectionStringSecretUri})'
       Redis__SnapshotTtlSeconds: '3600'
       Api__Key: '@Microsoft.KeyVault(SecretUri=${apiKeySecretUri})'

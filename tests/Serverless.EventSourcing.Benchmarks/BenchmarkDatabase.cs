@@ -23,11 +23,13 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    public static async Task<BenchmarkDatabase> CreateAsync()
+    /// <param name="maxAutoPrepare">The <c>Postgres:MaxAutoPrepare</c> setting to measure with (product default 0).</param>
+    public static async Task<BenchmarkDatabase> CreateAsync(int maxAutoPrepare = 0)
     {
         _server ??= await PostgresServer.StartAsync(durable: true);
         var connectionString = await _server.CreateDatabaseAsync("es_bench");
-        var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200, NoResetOnClose = true, MaxAutoPrepare = 50, AutoPrepareMinUsages = 2 }.ConnectionString);
+        // The product's own data source settings, so figures are what users get.
+        var dataSource = Postgres.PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 }.ConnectionString, maxAutoPrepare: maxAutoPrepare);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
         return new BenchmarkDatabase(connectionString, dataSource);
     }

@@ -16,6 +16,9 @@ public sealed record EventSourcingSettings
 
     public bool PostgresUseEntraAuthentication { get; init; }
 
+    /// <summary>Npgsql auto-prepare (0 = off): safe to raise on direct connections or PgBouncer with max_prepared_statements.</summary>
+    public int PostgresMaxAutoPrepare { get; init; }
+
     public required RedisCacheOptions Redis { get; init; }
 
     public required ApiOptions Api { get; init; }
@@ -37,6 +40,7 @@ public sealed record EventSourcingSettings
                 ? cs
                 : throw new InvalidOperationException("Setting Postgres:ConnectionString (Postgres__ConnectionString) is required."),
             PostgresUseEntraAuthentication = Bool(configuration, "Postgres:UseEntraAuthentication"),
+            PostgresMaxAutoPrepare = Int(configuration, "Postgres:MaxAutoPrepare", 0, min: 0),
             Redis = new RedisCacheOptions
             {
                 ConnectionString = configuration["Redis:ConnectionString"] ?? "",

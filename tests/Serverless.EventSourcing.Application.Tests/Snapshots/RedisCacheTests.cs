@@ -13,7 +13,7 @@ public sealed class RedisCacheTests(PostgresDatabase db) : IClassFixture<Postgre
     public async Task InitializeAsync()
     {
         _redis = await RedisServer.StartAsync();
-        _cache = new RedisSnapshotCache(new RedisCacheOptions { ConnectionString = _redis.ConnectionString, OperationTimeout = TimeSpan.FromMilliseconds(200) }, NullLogger<RedisSnapshotCache>.Instance);
+        _cache = new RedisSnapshotCache(new RedisCacheOptions { ConnectionString = _redis.ConnectionString, OperationTimeout = TimeSpan.FromSeconds(2) }, NullLogger<RedisSnapshotCache>.Instance);
         await WaitUntilAsync(() => _cache.IsConnected);
     }
 

@@ -15,8 +15,9 @@ public static class ProjectionScenario
         var accounts = 2000 * scale;
         return
         [
-            await CatchUpAsync("projection-catch-up", accounts, interleaved: true),
-            await CatchUpAsync("projection-catch-up-contiguous", accounts, interleaved: false),
+            await CatchUpAsync("projection-catch-up", accounts, interleaved: true, maxAutoPrepare: 0),
+            await CatchUpAsync("projection-catch-up-autoprepare", accounts, interleaved: true, maxAutoPrepare: 50),
+            await CatchUpAsync("projection-catch-up-contiguous", accounts, interleaved: false, maxAutoPrepare: 0),
         ];
     }
 
@@ -24,10 +25,10 @@ public static class ProjectionScenario
     /// True: the log interleaves accounts, as real traffic does. False: each account's 100 events are
     /// contiguous, the worst case (one catch-up transaction updates the same row up to 100 times).
     /// </param>
-    private static async Task<BenchmarkResult> CatchUpAsync(string name, int accounts, bool interleaved)
+    private static async Task<BenchmarkResult> CatchUpAsync(string name, int accounts, bool interleaved, int maxAutoPrepare)
     {
         const int perAccount = 100;
-        await using var db = await BenchmarkDatabase.CreateAsync();
+        await using var db = await BenchmarkDatabase.CreateAsync(maxAutoPrepare);
         // Seeded with SQL straight into the tables: this scenario measures the catch-up, not appends.
         await db.ExecuteAsync($$"""
             insert into es_events (event_id, stream_id, stream_version, category, event_type, schema_version, data, metadata, created_at)

@@ -12,7 +12,8 @@ namespace Serverless.EventSourcing.Functions.Sagas;
 /// code the local engine runs, so this loop only waits when told to, on a durable timer.
 /// <para>
 /// No ContinueAsNew: a saga is a handful of actions (a transfer takes at most eight activity calls with every retry
-/// and its refund), so the orchestration history stays a few dozen events long.
+/// and its refund, plus one short wait per concurrency conflict on a hot account, which the executor retries
+/// without limit), so the orchestration history stays small.
 /// </para>
 /// </summary>
 public sealed class SagaOrchestrator(SagaExecutor executor)
