@@ -134,6 +134,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Schedules__Snapshot: '0 */5 * * * *'
       Schedules__Cleanup: '0 30 3 * * *'
       Schedules__Relay: '*/10 * * * * *'
+      Jobs__MaxDurationSeconds: '30'
+      // Local-host settings (its catch-up loops and saga runners); unused by the Functions triggers, kept for parity.
+      Projections__PollMilliseconds: '250'
+      Sagas__Runners: '4'
       Snapshots__EveryEvents: '100'
       Snapshots__MaxAgeSeconds: '0'
       Snapshots__KeepPerStream: '3'
