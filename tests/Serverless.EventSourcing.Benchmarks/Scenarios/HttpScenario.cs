@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using System.Text;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
@@ -28,7 +29,16 @@ public static class HttpScenario
         var latencies = new Latencies();
         var rate = await Latencies.RunAsync(Clients, perClient, (c, i) =>
             latencies.TimeAsync(() => SendAsync(client, $"/api/aggregates/account/h{(c * perClient + i) % Accounts}/commands/deposit", "{\"amount\":1,\"currency\":\"EUR\"}")));
-        return [new BenchmarkResult("http-deposit", Clients, rate, latencies.Percentile(50), latencies.Percentile(99), Note: $"{Clients * perClient} commands over {Accounts} accounts; ops/s = commands/s")];
+        // The same commands through the pipeline in-process: splits HTTP cost from the command path (diagnostic).
+        var pipeline = host.Services.GetRequiredService<Serverless.EventSourcing.Commands.CommandPipeline>();
+        var direct = new Latencies();
+        var directRate = await Latencies.RunAsync(Clients, perClient, (c, i) => direct.TimeAsync(() => pipeline.ExecuteAsync(new Serverless.EventSourcing.Commands.CommandRequest(
+            "account", $"h{(c * perClient + i) % Accounts}", "deposit", System.Text.Json.JsonSerializer.SerializeToElement(new { amount = 1, currency = "EUR" })))));
+        return
+        [
+            new BenchmarkResult("http-deposit", Clients, rate, latencies.Percentile(50), latencies.Percentile(99), Note: $"{Clients * perClient} commands over {Accounts} accounts; ops/s = commands/s"),
+            new BenchmarkResult("pipeline-deposit", Clients, directRate, direct.Percentile(50), direct.Percentile(99), Note: "same commands in-process, no HTTP (diagnostic)"),
+        ];
     }
 
     private static async Task<bool> SendAsync(HttpClient client, string url, string json)
