@@ -63,6 +63,16 @@ public class ProjectionRoutesTests(LocalHostFixture host) : IClassFixture<LocalH
     }
 
     [Fact]
+    public async Task A_rebuild_request_with_a_reversed_time_range_is_400_and_starts_nothing()
+    {
+        var response = await Client.PostAsync("/api/projections/daily-totals/rebuild", Http.Json(new { from = "2026-11-22T12:00:00Z", to = "2026-11-21T12:00:00Z" }));
+
+        Assert.Equal("to", (await response.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
+        var status = await (await Client.GetAsync("/api/projections/daily-totals")).JsonAsync();
+        Assert.Equal(JsonValueKind.Null, status.GetProperty("rebuild").ValueKind);
+    }
+
+    [Fact]
     public async Task Readiness_includes_the_projection_loops()
     {
         var ready = await (await Client.GetAsync("/api/ready")).JsonAsync();

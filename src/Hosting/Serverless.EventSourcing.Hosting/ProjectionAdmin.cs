@@ -14,7 +14,8 @@ internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, Projectio
 
     public async Task<IReadOnlyList<object>> StatusAsync(string? name, CancellationToken ct) => [.. await status.ReadAsync(name, ct)];
 
-    public Task<bool> StartRebuildAsync(string name, CancellationToken ct) => rebuilder.StartAsync(name, ct);
+    public Task<bool> StartRebuildAsync(string name, string? category, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
+        rebuilder.StartAsync(name, new RebuildFilter(category, from, to), ct);
 
     public async Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct) => [.. await deadLetters.ListAsync(name, ct: ct)];
 

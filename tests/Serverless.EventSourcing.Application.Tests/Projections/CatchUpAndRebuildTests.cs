@@ -1,3 +1,5 @@
+using Serverless.EventSourcing.Postgres.Projections;
+
 namespace Serverless.EventSourcing.Application.Tests.Projections;
 
 public class CatchUpAndRebuildTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>

@@ -7,8 +7,8 @@ public interface IProjectionAdmin
 
     Task<IReadOnlyList<object>> StatusAsync(string? name, CancellationToken ct);
 
-    /// <summary>False when a rebuild of that projection is already running.</summary>
-    Task<bool> StartRebuildAsync(string name, CancellationToken ct);
+    /// <summary>Rebuilds from the whole log, or only a category and/or a time range of it; false when a rebuild is already running.</summary>
+    Task<bool> StartRebuildAsync(string name, string? category, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct);
 
     Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct);
 

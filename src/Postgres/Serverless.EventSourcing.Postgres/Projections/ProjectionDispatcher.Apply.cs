@@ -29,7 +29,8 @@ public sealed partial class ProjectionDispatcher
             return new ApplyOutcome(0, 0, Stopped: true, Lost: false);
         }
 
-        var relevant = batch.Where(e => projection.Categories.Contains(e.Category)).ToList();
+        bool Follows(EventEnvelope e) => projection.Categories.Contains(e.Category) && (target.Include?.Invoke(e) ?? true);
+        var relevant = batch.Where(Follows).ToList();
         var checkpoints = await LoadCheckpointsAsync(connection, tx, target.CheckpointName, relevant.Select(e => e.StreamId).Distinct().ToArray(), ct);
         var session = new PostgresReadModelSession(connection, tx, deferWrites: !careful, target.Tables);
         var applied = 0;
@@ -41,12 +42,13 @@ public sealed partial class ProjectionDispatcher
         for (var i = 0; i < batch.Count && !stopped; i++)
         {
             var e = batch[i];
-            if (projection.Categories.Contains(e.Category))
+            if (Follows(e))
             {
                 var last = checkpoints.GetValueOrDefault(e.StreamId);
                 if (e.StreamVersion > last)
                 {
-                    var pending = e.StreamVersion > last + 1 ? [.. await MissingAsync(e, last, ct), e] : new List<EventEnvelope> { e };
+                    // Healed events pass the same filter: a rebuild of a time range must not pull earlier versions back in.
+                    var pending = e.StreamVersion > last + 1 ? [.. (await MissingAsync(e, last, ct)).Where(Follows), e] : new List<EventEnvelope> { e };
                     foreach (var next in pending)
                     {
                         var result = careful ? await ApplyCarefullyAsync(projection, next, session, connection, tx, ct) : await ApplyFastAsync(projection, next, session, ct);

@@ -52,8 +52,8 @@ public sealed partial class ProjectionDispatcher(
     public Task<ApplyOutcome> ApplyLogSliceAsync(IProjection projection, LogSlice slice, LogCursor from, CancellationToken ct = default) =>
         ApplyAsync(projection, ProjectionTarget.Live(projection), slice.Events, slice.Cursors, from, ct);
 
-    internal Task<ApplyOutcome> ApplyRebuildSliceAsync(IProjection projection, LogSlice slice, LogCursor from, CancellationToken ct) =>
-        ApplyAsync(projection, ProjectionTarget.Rebuild(projection), slice.Events, slice.Cursors, from, ct);
+    internal Task<ApplyOutcome> ApplyRebuildSliceAsync(IProjection projection, RebuildFilter filter, LogSlice slice, LogCursor from, CancellationToken ct) =>
+        ApplyAsync(projection, ProjectionTarget.Rebuild(projection, filter), slice.Events, slice.Cursors, from, ct);
 
     private async Task<ApplyOutcome> ApplyAsync(
         IProjection projection, ProjectionTarget target, IReadOnlyList<EventEnvelope> batch, IReadOnlyList<LogCursor>? cursors, LogCursor from, CancellationToken ct)

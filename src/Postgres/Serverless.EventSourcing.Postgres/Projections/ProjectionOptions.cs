@@ -1,3 +1,5 @@
+using Serverless.EventSourcing.Events;
+
 namespace Serverless.EventSourcing.Postgres.Projections;
 
 public sealed record ProjectionOptions
@@ -16,7 +18,8 @@ public sealed record ProjectionOptions
 
 /// <summary>Where an apply writes: the live projection, or its rebuild's shadow copy.</summary>
 /// <param name="CursorSql">Advances the cursor only if nobody else moved it: $1 name, $2/$3 old tx/position, $4/$5 new, $6 count.</param>
-internal sealed record ProjectionTarget(string CheckpointName, Func<string, string>? Tables, string CursorSql, bool HonourStop)
+/// <param name="Include">Events the target applies; the others only advance its cursor (a rebuild's category/time filter).</param>
+internal sealed record ProjectionTarget(string CheckpointName, Func<string, string>? Tables, string CursorSql, bool HonourStop, Func<EventEnvelope, bool>? Include = null)
 {
     public static ProjectionTarget Live(Serverless.EventSourcing.Projections.IProjection projection) => new(
         projection.Name,
@@ -25,12 +28,22 @@ internal sealed record ProjectionTarget(string CheckpointName, Func<string, stri
         "where name = $1 and cursor_tx = $2 and cursor_position = $3",
         HonourStop: true);
 
-    public static ProjectionTarget Rebuild(Serverless.EventSourcing.Projections.IProjection projection) => new(
+    public static ProjectionTarget Rebuild(Serverless.EventSourcing.Projections.IProjection projection, RebuildFilter filter) => new(
         projection.Name + "#rebuild",
         ProjectionRebuilder.ShadowName,
         "update es_projections set rebuild_cursor_tx = $4, rebuild_cursor_position = $5, rebuild_processed = rebuild_processed + $6 " +
         "where name = $1 and rebuild_cursor_tx = $2 and rebuild_cursor_position = $3 and rebuild_status = 'running'",
-        HonourStop: false);
+        HonourStop: false,
+        filter.Includes);
+}
+
+/// <summary>What a rebuild replays: the whole log, or only a category and/or a time range of it.</summary>
+public sealed record RebuildFilter(string? Category = null, DateTimeOffset? From = null, DateTimeOffset? To = null)
+{
+    public static RebuildFilter All { get; } = new();
+
+    public bool Includes(EventEnvelope e) =>
+        (Category is null || e.Category == Category) && (From is null || e.CreatedAt >= From) && (To is null || e.CreatedAt <= To);
 }
 
 /// <param name="Stopped">The projection is stopped (now or already): nothing past <see cref="Reached"/> was applied.</param>

@@ -17,17 +17,20 @@ public sealed class ProjectionRebuilder(
 {
     public static string ShadowName(string table) => table + "__rebuild";
 
-    /// <summary>Starts a rebuild; false when one is already running.</summary>
-    public async Task<bool> StartAsync(string name, CancellationToken ct = default)
+    /// <summary>Starts a rebuild of the whole log, or of <paramref name="filter"/>'s part of it; false when one is already running.</summary>
+    public async Task<bool> StartAsync(string name, RebuildFilter? filter = null, CancellationToken ct = default)
     {
         var projection = dispatcher.Find(name);
+        filter ??= RebuildFilter.All;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
         var started = await ProjectionDispatcher.ScalarAsync<string>(connection, tx,
             "update es_projections set rebuild_status = 'running', rebuild_cursor_tx = '0', rebuild_cursor_position = 0, rebuild_processed = 0, " +
-            "rebuild_total = (select count(*) from es_events where category = any($2)), rebuild_started_at = now(), rebuild_finished_at = null, rebuild_error = null " +
+            "rebuild_total = (select count(*) from es_events where category = any($2) and ($3::text is null or category = $3) " +
+            "  and ($4::timestamptz is null or created_at >= $4) and ($5::timestamptz is null or created_at <= $5)), " +
+            "rebuild_category = $3, rebuild_from = $4, rebuild_to = $5, rebuild_started_at = now(), rebuild_finished_at = null, rebuild_error = null " +
             "where name = $1 and rebuild_status is distinct from 'running' returning name",
-            ct, name, projection.Categories.ToArray());
+            ct, name, projection.Categories.ToArray(), filter.Category, filter.From, filter.To);
         if (started is null)
         {
             return false;
@@ -54,7 +57,7 @@ public sealed class ProjectionRebuilder(
         {
             while (DateTime.UtcNow < deadline)
             {
-                var (status, cursor) = await ReadRebuildCursorAsync(name, ct);
+                var (status, cursor, filter) = await ReadRebuildCursorAsync(name, ct);
                 if (status != "running")
                 {
                     return false;
@@ -67,7 +70,7 @@ public sealed class ProjectionRebuilder(
                     return false;
                 }
 
-                await dispatcher.ApplyRebuildSliceAsync(projection, slice, cursor, ct);
+                await dispatcher.ApplyRebuildSliceAsync(projection, filter, slice, cursor, ct);
             }
 
             return true;
@@ -105,7 +108,7 @@ public sealed class ProjectionRebuilder(
             await using var tx = await connection.BeginTransactionAsync(ct);
             // Blocks live applies (they hold FOR SHARE) only for the final check and the swap itself.
             await ProjectionDispatcher.ExecuteAsync(connection, tx, "select 1 from es_projections where name = $1 for update", ct, projection.Name);
-            var (status, cursor) = await ReadRebuildCursorAsync(projection.Name, ct);
+            var (status, cursor, filter) = await ReadRebuildCursorAsync(projection.Name, ct);
             if (status != "running")
             {
                 return;
@@ -116,7 +119,7 @@ public sealed class ProjectionRebuilder(
             {
                 // More became visible since the last step: release the lock, apply it to the shadow, check again.
                 await tx.RollbackAsync(ct);
-                await dispatcher.ApplyRebuildSliceAsync(projection, slice, cursor, ct);
+                await dispatcher.ApplyRebuildSliceAsync(projection, filter, slice, cursor, ct);
                 continue;
             }
 
@@ -140,12 +143,17 @@ public sealed class ProjectionRebuilder(
         }
     }
 
-    private async Task<(string Status, LogCursor Cursor)> ReadRebuildCursorAsync(string name, CancellationToken ct)
+    private async Task<(string Status, LogCursor Cursor, RebuildFilter Filter)> ReadRebuildCursorAsync(string name, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand("select coalesce(rebuild_status, ''), rebuild_cursor_tx, rebuild_cursor_position from es_projections where name = $1");
+        await using var command = dataSource.CreateCommand(
+            "select coalesce(rebuild_status, ''), rebuild_cursor_tx, rebuild_cursor_position, rebuild_category, rebuild_from, rebuild_to from es_projections where name = $1");
         command.Parameters.AddWithValue(name);
         await using var reader = await command.ExecuteReaderAsync(ct);
         await reader.ReadAsync(ct);
-        return (reader.GetString(0), new LogCursor(reader.GetFieldValue<ulong>(1), reader.GetInt64(2)));
+        var filter = new RebuildFilter(
+            reader.IsDBNull(3) ? null : reader.GetString(3),
+            reader.IsDBNull(4) ? null : reader.GetFieldValue<DateTimeOffset>(4),
+            reader.IsDBNull(5) ? null : reader.GetFieldValue<DateTimeOffset>(5));
+        return (reader.GetString(0), new LogCursor(reader.GetFieldValue<ulong>(1), reader.GetInt64(2)), filter);
     }
 }

@@ -22,10 +22,30 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         return ApiResponse.Of(HttpStatusCode.OK, status.Single());
     }
 
+    private static readonly System.Text.Json.JsonElement NoFilter = System.Text.Json.JsonDocument.Parse("{}").RootElement.Clone();
+
     private async Task<ApiResponse> RebuildAsync(ApiContext context)
     {
         var name = Name(context);
-        if (!await admin.StartRebuildAsync(name, context.Cancellation))
+        var body = await context.ReadJsonAsync(whenEmpty: NoFilter);
+        RebuildRequest filter;
+        try
+        {
+            filter = body.ValueKind == System.Text.Json.JsonValueKind.Object
+                ? System.Text.Json.JsonSerializer.Deserialize<RebuildRequest>(body, Events.EventJson.Options)!
+                : throw new InvalidInputException("body", "must be a JSON object");
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            throw new InvalidInputException(ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body", "has the wrong type");
+        }
+
+        if (filter.From is { } f && filter.To is { } t && f > t)
+        {
+            throw new InvalidInputException("to", "must not be before 'from'");
+        }
+
+        if (!await admin.StartRebuildAsync(name, filter.Category, filter.From, filter.To, context.Cancellation))
         {
             var problem = Problem.Of(HttpStatusCode.Conflict, "rebuild-running", "A rebuild of this projection is already running.");
             return ApiResponse.Problem(problem);
@@ -57,6 +77,9 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         return admin.Names.Contains(name) ? name : throw new UnknownProjectionException(name);
     }
 }
+
+/// <summary>Optional part of the log a rebuild replays: a category and/or a time range.</summary>
+internal sealed record RebuildRequest(string? Category, DateTimeOffset? From, DateTimeOffset? To);
 
 /// <summary>Answered 404 by the dispatcher.</summary>
 public sealed class UnknownProjectionException(string name) : EventSourcingException($"No projection named '{name}'.");
