@@ -9,7 +9,8 @@ public static partial class AppendValidator
 {
     public const int MaxTypeLength = 200;
 
-    public static void Validate(IReadOnlyList<EventData>? events, EventStoreLimits limits)
+    /// <returns>Each event's metadata as JSON (the size check needs it), so the store does not serialize it again.</returns>
+    public static string[] Validate(IReadOnlyList<EventData>? events, EventStoreLimits limits)
     {
         ArgumentNullException.ThrowIfNull(limits);
         if (events is null || events.Count == 0)
@@ -23,6 +24,7 @@ public static partial class AppendValidator
         }
 
         var seen = new HashSet<Guid>();
+        var metadataJson = new string[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
             var e = events[i] ?? throw new InvalidInputException($"events[{i}]", "event is missing");
@@ -48,12 +50,15 @@ public static partial class AppendValidator
                 throw new InvalidInputException($"events[{i}].metadata.schemaVersion", "schema version must be 1 or more");
             }
 
-            var bytes = Encoding.UTF8.GetByteCount(e.Data) + Encoding.UTF8.GetByteCount(metadata.ToJson());
+            metadataJson[i] = metadata.ToJson();
+            var bytes = Encoding.UTF8.GetByteCount(e.Data) + Encoding.UTF8.GetByteCount(metadataJson[i]);
             if (bytes > limits.MaxEventBytes)
             {
                 throw new InvalidInputException($"events[{i}]", $"event is {bytes} bytes, over the {limits.MaxEventBytes}-byte limit");
             }
         }
+
+        return metadataJson;
     }
 
     public static void ValidateType(string? type, string field)

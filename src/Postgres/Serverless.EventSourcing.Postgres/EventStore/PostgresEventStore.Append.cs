@@ -11,15 +11,33 @@ public sealed partial class PostgresEventStore
     private const string AppendSql =
         "select appended_version, appended_position, was_duplicate from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
-    public async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
+        AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, committed: true, ct);
+
+    /// <summary>
+    /// Appends as the first write of a transaction the caller owns, so other writes (an idempotency
+    /// record, a saga's state) commit or roll back with the events.
+    /// </summary>
+    public Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
-        AppendValidator.Validate(events, limits);
-        await using var command = dataSource.CreateCommand(AppendSql);
-        AddAppendParameters(command.Parameters, stream, expected, events);
+        ArgumentNullException.ThrowIfNull(transaction);
+        return AppendCoreAsync(new NpgsqlCommand(AppendSql, transaction.Connection, transaction), stream, expected, events, committed: false, ct);
+    }
+
+    /// <param name="committed">True when the append commits on its own, so waiting readers can be woken now.</param>
+    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, bool committed, CancellationToken ct)
+    {
+        await using var _ = command;
+        var metadata = AppendValidator.Validate(events, limits);
+        AddAppendParameters(command.Parameters, stream, expected, events, metadata);
         try
         {
             var result = await ReadAppendResultAsync(command, events.Count, ct);
-            signal?.Pulse();
+            if (committed)
+            {
+                signal?.Pulse();
+            }
+
             return result;
         }
         catch (PostgresException ex)
@@ -28,35 +46,14 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    /// <summary>
-    /// Appends as the first write of a transaction the caller owns, so other writes (an idempotency
-    /// record, a saga's state) commit or roll back with the events.
-    /// </summary>
-    public async Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
-    {
-        ArgumentNullException.ThrowIfNull(transaction);
-        AppendValidator.Validate(events, limits);
-        await using var command = new NpgsqlCommand(AppendSql, transaction.Connection, transaction);
-        AddAppendParameters(command.Parameters, stream, expected, events);
-        try
-        {
-            return await ReadAppendResultAsync(command, events.Count, ct);
-        }
-        catch (PostgresException ex)
-        {
-            throw StoreErrors.Translate(ex, stream.Value, expected);
-        }
-    }
-
-    /// <summary>Adds the nine parameters of <c>es_append_events</c>; shared with callers that append inside their own transaction.</summary>
-    internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events)
+    /// <summary>Adds the nine parameters of <c>es_append_events</c>.</summary>
+    private static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
     {
         var count = events.Count;
         var ids = new Guid[count];
         var types = new string[count];
         var schemaVersions = new int[count];
         var data = new string[count];
-        var metadata = new string[count];
         var correlationIds = new string?[count];
         for (var i = 0; i < count; i++)
         {
@@ -65,7 +62,6 @@ public sealed partial class PostgresEventStore
             types[i] = e.Type;
             schemaVersions[i] = e.Metadata.SchemaVersion;
             data[i] = e.Data;
-            metadata[i] = e.Metadata.ToJson();
             correlationIds[i] = e.Metadata.CorrelationId;
         }
 
@@ -80,7 +76,7 @@ public sealed partial class PostgresEventStore
         parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 
-    internal static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)
+    private static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)
     {
         var positions = new List<long>(count);
         long version = 0;
