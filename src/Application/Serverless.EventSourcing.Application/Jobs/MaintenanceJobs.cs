@@ -92,7 +92,7 @@ public sealed class MaintenanceJobs(
                 try
                 {
                     var loaded = await repository.LoadAsync(definition, stream, ct: ct);
-                    await snapshots.SaveAsync(new Snapshot(stream.Value, loaded.Version, definition.StateSchemaVersion, definition.SerializeState(loaded.State), time.GetUtcNow()), ct);
+                    await snapshots.SaveAsync(loaded.ToSnapshot(time.GetUtcNow()), ct);
                     counts["snapshotted"]++;
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)

@@ -88,20 +88,9 @@ public sealed class AggregateDefinition<TState> : IAggregateDefinition
 
         public ICommand Parse(JsonElement body)
         {
-            TCommand? command;
-            try
-            {
-                command = body.Deserialize<TCommand>(EventJson.Options);
-            }
-            catch (JsonException ex)
-            {
-                var field = string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.');
-                throw new InvalidInputException(field, "has the wrong type or shape");
-            }
-
-            var parsed = command ?? throw new InvalidInputException("body", "a JSON object is required");
-            parsed.Validate();
-            return parsed;
+            var command = EventJson.ReadInput<TCommand>(body);
+            command.Validate();
+            return command;
         }
 
         public Decision Decide(object state, ICommand command) => decide((TState)state, (TCommand)command);

@@ -13,4 +13,8 @@ public sealed record LoadedAggregate(
     bool IsDeleted)
 {
     public bool Exists => Version > 0;
+
+    /// <summary>This state as a snapshot of the definition's current state schema.</summary>
+    public Snapshots.Snapshot ToSnapshot(DateTimeOffset takenAt) =>
+        new(StreamId, Version, Definition.StateSchemaVersion, Definition.SerializeState(State), takenAt);
 }

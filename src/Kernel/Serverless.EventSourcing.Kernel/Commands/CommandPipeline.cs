@@ -171,8 +171,8 @@ public sealed class CommandPipeline(
 
         try
         {
-            var state = AggregateRepository.Fold(definition, loaded.State, newEvents);
-            await snapshots.SaveAsync(new Snapshot(loaded.StreamId, version, definition.StateSchemaVersion, definition.SerializeState(state), time.GetUtcNow()), ct);
+            var saved = loaded with { State = AggregateRepository.Fold(definition, loaded.State, newEvents), Version = version };
+            await snapshots.SaveAsync(saved.ToSnapshot(time.GetUtcNow()), ct);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -12,6 +12,28 @@ public static class EventJson
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
 
+    /// <summary>
+    /// Reads a request body (command, saga input, filter) into <typeparamref name="T"/>; a body that is not an
+    /// object, or a field of the wrong type, is an <see cref="InvalidInputException"/> naming the field.
+    /// </summary>
+    public static T ReadInput<T>(JsonElement body)
+        where T : class
+    {
+        if (body.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidInputException("body", "a JSON object is required");
+        }
+
+        try
+        {
+            return body.Deserialize<T>(Options) ?? throw new InvalidInputException("body", "a JSON object is required");
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidInputException(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "has the wrong type or shape");
+        }
+    }
+
     /// <summary>True when <paramref name="json"/> is one complete JSON value.</summary>
     public static bool IsValid(string json)
     {

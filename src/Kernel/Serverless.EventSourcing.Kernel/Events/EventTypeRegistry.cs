@@ -1,4 +1,3 @@
-using System.Collections.Frozen;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -106,8 +105,6 @@ public sealed class EventTypeRegistry
         return node.Deserialize(r.Type, EventJson.Options)
             ?? throw new InvalidOperationException($"Event {describe} upcast to null.");
     }
-
-    public IReadOnlyDictionary<string, Type> Types => _byName.ToFrozenDictionary(p => p.Key, p => p.Value.Type);
 
     private sealed record Registration(string Name, Type Type, int SchemaVersion);
 }

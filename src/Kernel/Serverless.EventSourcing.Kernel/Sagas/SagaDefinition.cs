@@ -46,17 +46,8 @@ public sealed class SagaDefinition<TInput>(string name)
 
     public JsonElement ParseInput(JsonElement body)
     {
-        TInput? input;
-        try
-        {
-            input = body.ValueKind == JsonValueKind.Object ? body.Deserialize<TInput>(EventJson.Options) : null;
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidInputException(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "has the wrong type");
-        }
-
-        (input ?? throw new InvalidInputException("body", "a JSON object is required")).Validate();
+        var input = EventJson.ReadInput<TInput>(body);
+        input.Validate();
         return JsonSerializer.SerializeToElement(input, EventJson.Options);
     }
 

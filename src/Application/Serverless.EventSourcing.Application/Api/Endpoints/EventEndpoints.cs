@@ -34,17 +34,7 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> ReplayAsync(ApiContext context)
     {
         var body = await context.ReadJsonAsync();
-        ReplayRequest request;
-        try
-        {
-            request = body.ValueKind == JsonValueKind.Object
-                ? body.Deserialize<ReplayRequest>(EventJson.Options)!
-                : throw new InvalidInputException("body", "must be a JSON object");
-        }
-        catch (JsonException ex)
-        {
-            throw new InvalidInputException(ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body", "has the wrong type");
-        }
+        var request = EventJson.ReadInput<ReplayRequest>(body);
 
         if (request.StreamId is { } streamId)
         {

@@ -28,17 +28,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
     {
         var name = Name(context);
         var body = await context.ReadJsonAsync(whenEmpty: NoFilter);
-        RebuildRequest filter;
-        try
-        {
-            filter = body.ValueKind == System.Text.Json.JsonValueKind.Object
-                ? System.Text.Json.JsonSerializer.Deserialize<RebuildRequest>(body, Events.EventJson.Options)!
-                : throw new InvalidInputException("body", "must be a JSON object");
-        }
-        catch (System.Text.Json.JsonException ex)
-        {
-            throw new InvalidInputException(ex.Path?.TrimStart('$', '.') is { Length: > 0 } path ? path : "body", "has the wrong type");
-        }
+        var filter = Events.EventJson.ReadInput<RebuildRequest>(body);
 
         if (filter.From is { } f && filter.To is { } t && f > t)
         {

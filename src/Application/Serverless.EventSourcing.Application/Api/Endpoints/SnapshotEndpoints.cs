@@ -44,7 +44,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
             return ApiResponse.Problem(Problem.NotFound($"{stream.Value} does not exist."));
         }
 
-        var snapshot = new Snapshot(stream.Value, loaded.Version, definition!.StateSchemaVersion, definition.SerializeState(loaded.State), time.GetUtcNow());
+        var snapshot = loaded.ToSnapshot(time.GetUtcNow());
         await snapshots.SaveAsync(snapshot, context.Cancellation);
         return ApiResponse.Of(HttpStatusCode.Created, Dto(snapshot)).WithETag(snapshot.Version);
     }
