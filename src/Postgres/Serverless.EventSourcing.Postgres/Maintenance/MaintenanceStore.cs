@@ -96,28 +96,17 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        async Task<object?> Run(string sql, params object[] parameters)
-        {
-            await using var command = new NpgsqlCommand(sql, connection, tx);
-            foreach (var p in parameters)
-            {
-                command.Parameters.AddWithValue(p);
-            }
-
-            return await command.ExecuteScalarAsync(ct);
-        }
-
-        await Run("select pg_advisory_xact_lock(hashtextextended($1, 0))", streamId);
-        if (await Run("select deleted_at from es_streams where stream_id = $1 and deleted_at < now() - $2 for update", streamId, retention) is not DateTime and not DateTimeOffset)
+        await connection.ExecuteAsync(tx, "select pg_advisory_xact_lock(hashtextextended($1, 0))", ct, streamId);
+        if (await connection.ScalarAsync<object>(tx, "select deleted_at from es_streams where stream_id = $1 and deleted_at < now() - $2 for update", ct, streamId, retention) is null)
         {
             return null;
         }
 
-        var count = (long)(await Run("with gone as (delete from es_events where stream_id = $1 returning 1) select count(*) from gone", streamId))!;
-        await Run("delete from es_snapshots where stream_id = $1", streamId);
-        await Run("delete from es_projection_checkpoints where stream_id = $1", streamId);
-        await Run("insert into es_purge_log (stream_id, event_count, deleted_at) select stream_id, $2, deleted_at from es_streams where stream_id = $1", streamId, count);
-        await Run("delete from es_streams where stream_id = $1", streamId);
+        var count = await connection.ScalarAsync<long>(tx, "with gone as (delete from es_events where stream_id = $1 returning 1) select count(*) from gone", ct, streamId);
+        await connection.ExecuteAsync(tx, "delete from es_snapshots where stream_id = $1", ct, streamId);
+        await connection.ExecuteAsync(tx, "delete from es_projection_checkpoints where stream_id = $1", ct, streamId);
+        await connection.ExecuteAsync(tx, "insert into es_purge_log (stream_id, event_count, deleted_at) select stream_id, $2, deleted_at from es_streams where stream_id = $1", ct, streamId, count);
+        await connection.ExecuteAsync(tx, "delete from es_streams where stream_id = $1", ct, streamId);
         await tx.CommitAsync(ct);
         return count;
     }

@@ -31,7 +31,7 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, ProjectionDispatche
         var projection = dispatcher.Find(projectionName);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var json = await ProjectionDispatcher.ScalarAsync<string>(connection, tx,
+        var json = await connection.ScalarAsync<string>(tx,
             "select envelope::text from es_dead_letters where id = $1 and projection = $2 and status = 'parked' for update", ct, id, projectionName);
         if (json is null)
         {
@@ -54,12 +54,12 @@ public sealed class DeadLetters(NpgsqlDataSource dataSource, ProjectionDispatche
             return RetryOutcome.FailedAgain;
         }
 
-        await ProjectionDispatcher.ExecuteAsync(connection, tx, "update es_dead_letters set status = 'resolved', resolved_at = now() where id = $1", ct, id);
-        await ProjectionDispatcher.ExecuteAsync(connection, tx,
+        await connection.ExecuteAsync(tx, "update es_dead_letters set status = 'resolved', resolved_at = now() where id = $1", ct, id);
+        await connection.ExecuteAsync(tx,
             "insert into es_projection_checkpoints (projection, stream_id, version) values ($1, $2, $3) " +
             "on conflict (projection, stream_id) do update set version = greatest(es_projection_checkpoints.version, excluded.version)",
             ct, projectionName, envelope.StreamId, envelope.StreamVersion);
-        await ProjectionDispatcher.ExecuteAsync(connection, tx,
+        await connection.ExecuteAsync(tx,
             "update es_projections set status = 'running', last_error = null, updated_at = now() where name = $1 and status = 'stopped' " +
             "and not exists (select 1 from es_dead_letters where projection = $1 and status = 'parked' and id <> $2)", ct, projectionName, id);
         await tx.CommitAsync(ct);

@@ -12,7 +12,7 @@ public sealed class ProjectionCatchUp(NpgsqlDataSource dataSource, IEventStore s
     public async Task<int> StepAsync(IProjection projection, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(projection);
-        var (status, cursor) = await ReadCursorAsync(projection.Name, "cursor_tx", "cursor_position", ct);
+        var (status, cursor) = await ReadCursorAsync(projection.Name, ct);
         if (status == "stopped")
         {
             return 0;
@@ -28,9 +28,9 @@ public sealed class ProjectionCatchUp(NpgsqlDataSource dataSource, IEventStore s
         return outcome.Stopped || outcome.Lost ? 0 : slice.Events.Count;
     }
 
-    internal async Task<(string Status, LogCursor Cursor)> ReadCursorAsync(string name, string txColumn, string positionColumn, CancellationToken ct)
+    private async Task<(string Status, LogCursor Cursor)> ReadCursorAsync(string name, CancellationToken ct)
     {
-        await using var command = dataSource.CreateCommand($"select status, {txColumn}, {positionColumn} from es_projections where name = $1");
+        await using var command = dataSource.CreateCommand("select status, cursor_tx, cursor_position from es_projections where name = $1");
         command.Parameters.AddWithValue(name);
         await using var reader = await command.ExecuteReaderAsync(ct);
         return await reader.ReadAsync(ct)

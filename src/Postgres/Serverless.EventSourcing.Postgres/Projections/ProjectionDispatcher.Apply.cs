@@ -19,10 +19,10 @@ public sealed partial class ProjectionDispatcher
         await using var tx = await connection.BeginTransactionAsync(ct);
         // Read models are derived and their checkpoints commit with them: if a crash loses this commit it
         // loses both, and the events are applied again. So no need to wait for the WAL flush.
-        await ExecuteAsync(connection, tx, "set local synchronous_commit = off", ct);
+        await connection.ExecuteAsync(tx, "set local synchronous_commit = off", ct);
 
         // FOR SHARE: a rebuild's final swap takes FOR UPDATE, so live applies and the swap never interleave.
-        var status = await ScalarAsync<string>(connection, tx, "select status from es_projections where name = $1 for share", ct, projection.Name)
+        var status = await connection.ScalarAsync<string>(tx, "select status from es_projections where name = $1 for share", ct, projection.Name)
             ?? throw new InvalidOperationException($"Projection {projection.Name} is not registered.");
         if (target.HonourStop && status == "stopped")
         {
@@ -134,7 +134,7 @@ public sealed partial class ProjectionDispatcher
 
         logger.LogError(error, "Projection {Projection} parked event {EventId} ({StreamId}@{Version}) after {Attempts} attempts",
             projection.Name, e.EventId, e.StreamId, e.StreamVersion, options.MaxAttempts);
-        await ExecuteAsync(connection, tx,
+        await connection.ExecuteAsync(tx,
             "insert into es_dead_letters (projection, event_id, stream_id, stream_version, global_position, event_type, envelope, error, attempts) values ($1, $2, $3, $4, $5, $6, $7::json, $8, $9)",
             ct, projection.Name, e.EventId, e.StreamId, e.StreamVersion, e.GlobalPosition, e.Type, DeadLetterEnvelope.Serialize(e), error!.Message, options.MaxAttempts);
         if (projection.OnPoison == PoisonPolicy.Continue)
@@ -142,7 +142,7 @@ public sealed partial class ProjectionDispatcher
             return EventResult.Parked;
         }
 
-        await ExecuteAsync(connection, tx, "update es_projections set status = 'stopped', last_error = $2, updated_at = now() where name = $1", ct, projection.Name, error.Message);
+        await connection.ExecuteAsync(tx, "update es_projections set status = 'stopped', last_error = $2, updated_at = now() where name = $1", ct, projection.Name, error.Message);
         return EventResult.Stopped;
     }
 
@@ -190,7 +190,7 @@ public sealed partial class ProjectionDispatcher
     private static Task SaveCheckpointsAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string name, Dictionary<string, long> checkpoints, CancellationToken ct) =>
         checkpoints.Count == 0
             ? Task.CompletedTask
-            : ExecuteAsync(connection, tx,
+            : connection.ExecuteAsync(tx,
                 "insert into es_projection_checkpoints (projection, stream_id, version) select $1, s, v from unnest($2::text[], $3::bigint[]) as u(s, v) " +
                 "on conflict (projection, stream_id) do update set version = greatest(es_projection_checkpoints.version, excluded.version)",
                 ct, name, checkpoints.Keys.ToArray(), checkpoints.Values.ToArray());
@@ -205,28 +205,6 @@ public sealed partial class ProjectionDispatcher
         command.Parameters.AddWithValue(to.Position);
         command.Parameters.AddWithValue((long)count);
         return await command.ExecuteNonQueryAsync(ct) == 1;
-    }
-
-    internal static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params object?[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
-        }
-
-        await command.ExecuteNonQueryAsync(ct);
-    }
-
-    internal static async Task<T?> ScalarAsync<T>(NpgsqlConnection connection, NpgsqlTransaction? tx, string sql, CancellationToken ct, params object?[] parameters)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, tx);
-        foreach (var p in parameters)
-        {
-            command.Parameters.Add(new NpgsqlParameter { Value = p ?? DBNull.Value });
-        }
-
-        return await command.ExecuteScalarAsync(ct) is T value ? value : default;
     }
 }
 

@@ -24,7 +24,7 @@ public sealed class ProjectionRebuilder(
         filter ??= RebuildFilter.All;
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var started = await ProjectionDispatcher.ScalarAsync<string>(connection, tx,
+        var started = await connection.ScalarAsync<string>(tx,
             "update es_projections set rebuild_status = 'running', rebuild_cursor_tx = '0', rebuild_cursor_position = 0, rebuild_processed = 0, " +
             "rebuild_total = (select count(*) from es_events where category = any($2) and ($3::text is null or category = $3) " +
             "  and ($4::timestamptz is null or created_at >= $4) and ($5::timestamptz is null or created_at <= $5)), " +
@@ -38,10 +38,10 @@ public sealed class ProjectionRebuilder(
 
         foreach (var table in projection.Tables)
         {
-            await ProjectionDispatcher.ExecuteAsync(connection, tx, $"drop table if exists {ShadowName(table)}; create table {ShadowName(table)} (like {table} including all)", ct);
+            await connection.ExecuteAsync(tx, $"drop table if exists {ShadowName(table)}; create table {ShadowName(table)} (like {table} including all)", ct);
         }
 
-        await ProjectionDispatcher.ExecuteAsync(connection, tx, "delete from es_projection_checkpoints where projection = $1", ct, name + "#rebuild");
+        await connection.ExecuteAsync(tx, "delete from es_projection_checkpoints where projection = $1", ct, name + "#rebuild");
         await tx.CommitAsync(ct);
         logger.LogInformation("Rebuild of {Projection} started", name);
         return true;
@@ -107,7 +107,7 @@ public sealed class ProjectionRebuilder(
             await using var connection = await dataSource.OpenConnectionAsync(ct);
             await using var tx = await connection.BeginTransactionAsync(ct);
             // Blocks live applies (they hold FOR SHARE) only for the final check and the swap itself.
-            await ProjectionDispatcher.ExecuteAsync(connection, tx, "select 1 from es_projections where name = $1 for update", ct, projection.Name);
+            await connection.ExecuteAsync(tx, "select 1 from es_projections where name = $1 for update", ct, projection.Name);
             var (status, cursor, filter) = await ReadRebuildCursorAsync(projection.Name, ct);
             if (status != "running")
             {
@@ -125,14 +125,14 @@ public sealed class ProjectionRebuilder(
 
             foreach (var table in projection.Tables)
             {
-                await ProjectionDispatcher.ExecuteAsync(connection, tx, $"drop table {table}; alter table {ShadowName(table)} rename to {table}", ct);
+                await connection.ExecuteAsync(tx, $"drop table {table}; alter table {ShadowName(table)} rename to {table}", ct);
             }
 
-            await ProjectionDispatcher.ExecuteAsync(connection, tx, "delete from es_projection_checkpoints where projection = $1", ct, projection.Name);
-            await ProjectionDispatcher.ExecuteAsync(connection, tx,
+            await connection.ExecuteAsync(tx, "delete from es_projection_checkpoints where projection = $1", ct, projection.Name);
+            await connection.ExecuteAsync(tx,
                 "update es_projection_checkpoints set projection = $1 where projection = $2", ct, projection.Name, projection.Name + "#rebuild");
             // The live cursor continues from whichever of the two got further.
-            await ProjectionDispatcher.ExecuteAsync(connection, tx,
+            await connection.ExecuteAsync(tx,
                 "update es_projections set rebuild_status = 'completed', rebuild_finished_at = now(), " +
                 "cursor_tx = case when (rebuild_cursor_tx, rebuild_cursor_position) > (cursor_tx, cursor_position) then rebuild_cursor_tx else cursor_tx end, " +
                 "cursor_position = case when (rebuild_cursor_tx, rebuild_cursor_position) > (cursor_tx, cursor_position) then rebuild_cursor_position else cursor_position end " +
