@@ -56,7 +56,7 @@ if [[ -z "${Redis__ConnectionString:-}" ]]; then
 fi
 
 say "Building the local host"
-dotnet build src/Hosts/Serverless.EventSourcing.LocalHost -c Release --nologo -v quiet -clp:NoSummary
+dotnet build src/Hosts/LocalHost -c Release --nologo -v quiet -clp:NoSummary
 
 url="${ASPNETCORE_URLS:-http://127.0.0.1:7071}"
 cat <<MSG
@@ -64,7 +64,7 @@ cat <<MSG
     Try:  curl -s -X POST $url/api/aggregates/account/42/commands/open \\
             -H 'content-type: application/json' -d '{"owner":"Ada","currency":"EUR"}'
 MSG
-dotnet src/Hosts/Serverless.EventSourcing.LocalHost/bin/Release/net10.0/Serverless.EventSourcing.LocalHost.dll --urls "$url" &
+dotnet src/Hosts/LocalHost/bin/Release/net10.0/Serverless.EventSourcing.LocalHost.dll --urls "$url" &
 app_pid=$!
 trap 'kill -TERM $app_pid 2>/dev/null; wait $app_pid 2>/dev/null; cleanup' EXIT INT TERM
 wait "$app_pid"

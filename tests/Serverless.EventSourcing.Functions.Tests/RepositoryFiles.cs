@@ -1,9 +1,8 @@
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Syntax;
+using System.Reflection;
 
 namespace Serverless.EventSourcing.Functions.Tests;
 
-/// <summary>Locates the files the parity tests read, relative to the repository root.</summary>
+/// <summary>Files the tests read: the built app's metadata and the repository's settings files.</summary>
 internal static class RepositoryFiles
 {
     private static readonly Lazy<string> Root = new(FindRoot);
@@ -12,36 +11,14 @@ internal static class RepositoryFiles
 
     public static string HostJsonPath => Path.Combine(Root.Value, "host.json");
 
-    public static string FunctionsProjectDirectory => Path.Combine(Root.Value, "src", "Hosts", "Serverless.EventSourcing.Functions");
+    /// <summary>The functions.metadata the worker SDK generated when it built the app this test project references.</summary>
+    public static string FunctionsMetadataPath => Path.GetFullPath(BuildValue("FunctionsMetadataPath").Replace('\\', '/'));
 
-    /// <summary>Every <c>*.cs</c> file of the Functions project (bin/ and obj/ excluded), by path relative to the project.</summary>
-    public static IReadOnlyList<SourceFile> FunctionsSources()
-    {
-        var directory = FunctionsProjectDirectory;
-        var files = Directory
-            .EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
-            .Select(path => Path.GetRelativePath(directory, path).Replace('\\', '/'))
-            .Where(path => !path.StartsWith("bin/", StringComparison.Ordinal) && !path.StartsWith("obj/", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal)
-            .Select(path => new SourceFile(path, File.ReadAllText(Path.Combine(directory, path))))
-            .ToList();
-        return files.Count > 0 ? files : throw new InvalidOperationException($"No C# files under {directory}.");
-    }
+    /// <summary>True when the build left the KafkaTrigger file out (-p:ExcludeKafkaTrigger=true, as test.sh builds).</summary>
+    public static bool KafkaTriggerExcluded => string.Equals(BuildValue("ExcludeKafkaTrigger"), "true", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>The types (classes, records, structs, interfaces, enums, nested ones too) the Postgres project declares in <paramref name="namespace"/>.</summary>
-    public static IReadOnlySet<string> PostgresTypeNamesIn(string @namespace)
-    {
-        var directory = Path.Combine(Root.Value, "src", "Postgres", "Serverless.EventSourcing.Postgres");
-        var names = Directory
-            .EnumerateFiles(directory, "*.cs", SearchOption.AllDirectories)
-            .Where(path => Path.GetRelativePath(directory, path).Replace('\\', '/') is var relative
-                && !relative.StartsWith("bin/", StringComparison.Ordinal) && !relative.StartsWith("obj/", StringComparison.Ordinal))
-            .SelectMany(path => CSharpSyntaxTree.ParseText(File.ReadAllText(path)).GetRoot().DescendantNodes().OfType<BaseTypeDeclarationSyntax>()
-                .Where(type => type.FirstAncestorOrSelf<BaseNamespaceDeclarationSyntax>()?.Name.ToString() == @namespace)
-                .Select(type => type.Identifier.ValueText))
-            .ToHashSet(StringComparer.Ordinal);
-        return names.Count > 0 ? names : throw new InvalidOperationException($"No types of {@namespace} under {directory}.");
-    }
+    private static string BuildValue(string key) =>
+        typeof(RepositoryFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value ?? "";
 
     private static string FindRoot()
     {

@@ -1,0 +1,161 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Logging;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+public delegate Task<ApiResponse> ApiHandler(ApiContext context);
+
+/// <summary>A group of endpoints registers its handlers by route name.</summary>
+public interface IApiEndpoints
+{
+    void Map(IDictionary<string, ApiHandler> handlers);
+}
+
+/// <summary>
+/// The single entry point both hosts call: checks the key, sets up the correlation id and log scope,
+/// runs the route's handler, and turns typed errors into problem responses.
+/// </summary>
+public sealed class ApiDispatcher
+{
+    private const int MaxCorrelationIdLength = 128;
+    private readonly Dictionary<string, (ApiRoute Route, ApiHandler Handler)> _routes = new(StringComparer.Ordinal);
+    private readonly ApiOptions _options;
+    private readonly ILogger<ApiDispatcher> _logger;
+    private readonly byte[]? _key;
+
+    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, ILogger<ApiDispatcher> logger)
+    {
+        ArgumentNullException.ThrowIfNull(groups);
+        _options = options;
+        _logger = logger;
+        _key = string.IsNullOrEmpty(options.Key) ? null : Encoding.UTF8.GetBytes(options.Key);
+        var handlers = new Dictionary<string, ApiHandler>(StringComparer.Ordinal);
+        foreach (var group in groups)
+        {
+            group.Map(handlers);
+        }
+
+        _routes[ApiRoutes.Fallback.Name] = (ApiRoutes.Fallback, NoMatchingRouteAsync);
+        foreach (var route in ApiRoutes.All)
+        {
+            _routes[route.Name] = handlers.TryGetValue(route.Name, out var handler)
+                ? (route, handler)
+                : throw new InvalidOperationException($"Route {route.Name} has no handler.");
+        }
+    }
+
+    public async Task<ApiResponse> DispatchAsync(string routeName, ApiRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var correlationId = request.Header("x-correlation-id") is { Length: > 0 and <= MaxCorrelationIdLength } given && !given.Any(char.IsControl)
+            ? given
+            : Guid.NewGuid().ToString();
+        using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Route"] = routeName });
+
+        ApiResponse response;
+        if (!_routes.TryGetValue(routeName, out var entry))
+        {
+            response = ProblemResponse(Problem.NotFound($"No route {routeName}."), request, correlationId);
+        }
+        else if (!entry.Route.Anonymous && !IsAuthorized(request))
+        {
+            response = ProblemResponse(Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required."), request, correlationId);
+        }
+        else
+        {
+            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, ct), correlationId);
+        }
+
+        response.Headers["x-correlation-id"] = correlationId;
+        return response;
+    }
+
+    /// <summary>The path is served with other methods: 405 with <c>Allow</c>; otherwise 404.</summary>
+    private static Task<ApiResponse> NoMatchingRouteAsync(ApiContext context)
+    {
+        var path = context.Request.Path.Split('?')[0];
+        var relative = path.StartsWith("/" + ApiRoutes.Prefix + "/", StringComparison.OrdinalIgnoreCase) ? path[(ApiRoutes.Prefix.Length + 2)..] : path;
+        var allowed = ApiRoutes.All
+            .Where(r => r.Parsed.TryMatch(relative, new Dictionary<string, string>()))
+            .Select(r => r.Method.ToUpperInvariant())
+            .Distinct()
+            .ToList();
+        return Task.FromResult(allowed.Count == 0
+            ? ApiResponse.Problem(Problem.NotFound($"No route {context.Request.Method} {path}."))
+            : ApiResponse.Problem(Problem.Of(HttpStatusCode.MethodNotAllowed, "method-not-allowed", "This route does not accept that method.", $"{context.Request.Method} {path}"))
+                .With("Allow", string.Join(", ", allowed)));
+    }
+
+    public static ApiResponse ProblemResponse(Problem problem, ApiRequest request, string correlationId) =>
+        ApiResponse.Of(problem.StatusCode, problem with { Instance = request.Path, CorrelationId = correlationId }, ApiResponse.ProblemJson);
+
+    private async Task<ApiResponse> RunAsync(ApiHandler handler, ApiContext context, string correlationId)
+    {
+        Problem problem;
+        try
+        {
+            return await handler(context);
+        }
+        catch (InvalidInputException ex)
+        {
+            problem = Problem.InvalidInput(ex.Field, ex.Reason);
+        }
+        catch (PayloadTooLargeException ex)
+        {
+            problem = Problem.Of(HttpStatusCode.RequestEntityTooLarge, "payload-too-large", "The request body is too large.", ex.Message);
+        }
+        catch (WrongExpectedVersionException ex)
+        {
+            problem = Problem.Conflict(ex.CurrentVersion, ex.Message);
+        }
+        catch (DuplicateEventIdException ex)
+        {
+            problem = Problem.Of(HttpStatusCode.Conflict, "duplicate-event-id", "An event id was already used.", ex.Message) with { CurrentVersion = ex.CurrentVersion };
+        }
+        catch (StreamDeletedException ex)
+        {
+            problem = Problem.Gone(ex.Message);
+        }
+        catch (StreamNotFoundException ex)
+        {
+            problem = Problem.NotFound(ex.Message);
+        }
+        catch (Endpoints.UnknownProjectionException ex)
+        {
+            problem = Problem.NotFound(ex.Message);
+        }
+        catch (Sagas.UnknownSagaException ex)
+        {
+            problem = Problem.NotFound(ex.Message);
+        }
+        catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogError(ex, "Unhandled error in {Path}", context.Request.Path);
+            problem = Problem.Of(HttpStatusCode.InternalServerError, "internal-error", "Something went wrong; quote the correlation id when reporting it.");
+        }
+
+        if (problem.Status < 500)
+        {
+            _logger.LogInformation("Request {Method} {Path} answered {Status} {ProblemType}", context.Request.Method, context.Request.Path, problem.Status, problem.Type);
+        }
+
+        return ProblemResponse(problem, context.Request, correlationId);
+    }
+
+    private bool IsAuthorized(ApiRequest request)
+    {
+        if (_key is null)
+        {
+            return true;
+        }
+
+        var given = request.Header("x-functions-key");
+        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key);
+    }
+}

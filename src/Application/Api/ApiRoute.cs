@@ -1,0 +1,17 @@
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>
+/// One route of the public API. Both hosts serve it from this table (the local host maps it, the Functions app's
+/// triggers use its constants and the parity test compares the built app with it): same name, method, template, auth.
+/// </summary>
+/// <param name="Name">The Azure Function name and the dispatcher key.</param>
+/// <param name="Method">Lower-case HTTP method, as the Functions trigger attribute spells it.</param>
+/// <param name="Template">Route template under <c>/api</c>, in the syntax both ASP.NET Core and Functions use.</param>
+/// <param name="Anonymous">True for probes and the API document; every other route needs the key when one is configured.</param>
+public sealed record ApiRoute(string Name, string Method, string Template, string Summary, bool Anonymous = false)
+{
+    private RouteTemplate? _parsed;
+
+    /// <summary>The parsed template, which gives route values from a request path.</summary>
+    public RouteTemplate Parsed => _parsed ??= RouteTemplate.Parse(Template);
+}

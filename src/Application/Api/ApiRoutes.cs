@@ -1,0 +1,87 @@
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>
+/// The route table of the HTTP API (design brief §5), the only place a route is written. The local host maps
+/// <see cref="All"/>; the Functions app's triggers take their templates and methods from the constants below
+/// (attributes accept only constants), and the parity test compares the built app's metadata with <see cref="All"/>.
+/// </summary>
+public static class ApiRoutes
+{
+    /// <summary>The prefix both hosts serve the API under (the Functions <c>routePrefix</c>).</summary>
+    public const string Prefix = "api";
+
+    /// <summary>Route templates under <see cref="Prefix"/>, in the syntax both ASP.NET Core and Functions use.</summary>
+    public static class Templates
+    {
+        public const string StreamEvents = "streams/{streamId}/events";
+        public const string Stream = "streams/{streamId}";
+        public const string StreamVersion = "streams/{streamId}/version";
+        public const string Events = "events";
+        public const string Replay = "replay";
+        public const string Command = "aggregates/{type}/{id}/commands/{command}";
+        public const string Aggregate = "aggregates/{type}/{id}";
+        public const string Snapshot = "snapshots/{streamId}";
+        public const string Projections = "projections";
+        public const string Projection = "projections/{name}";
+        public const string ProjectionRebuild = "projections/{name}/rebuild";
+        public const string ParkedEvents = "projections/{name}/parked";
+        public const string ParkedEventRetry = "projections/{name}/parked/{id}/retry";
+        public const string AccountBalance = "read/accounts/{id}";
+        public const string AccountStatement = "read/accounts/{id}/statement";
+        public const string DailyTotals = "read/daily-totals";
+        public const string Sagas = "sagas/{name}";
+        public const string Saga = "sagas/{name}/{id}";
+        public const string Health = "health";
+        public const string Ready = "ready";
+        public const string Stats = "stats";
+        public const string OpenApi = "openapi.json";
+
+        /// <summary>Everything else under the prefix; literal and parameter routes take precedence in both hosts.</summary>
+        public const string Fallback = "{*path}";
+    }
+
+    /// <summary>HTTP methods as the Functions trigger attribute spells them (case does not matter to either host).</summary>
+    public static class Methods
+    {
+        public const string Get = "get";
+        public const string Head = "head";
+        public const string Post = "post";
+        public const string Delete = "delete";
+    }
+
+    /// <summary>
+    /// Requests no route of <see cref="All"/> takes: after the key check, 404, or 405 (with <c>Allow</c>) when the path
+    /// is served with other methods. One function in the Functions app (every method), the fallback endpoint locally.
+    /// </summary>
+    public static ApiRoute Fallback { get; } = new("NoMatchingRoute", "*", Templates.Fallback, "No route: 404, or 405 for another method");
+
+    public static IReadOnlyList<ApiRoute> All { get; } =
+    [
+        new("AppendEvents", Methods.Post, Templates.StreamEvents, "Append events with an expected version"),
+        new("ReadStreamEvents", Methods.Get, Templates.StreamEvents, "Read a stream forward or backward, paged"),
+        new("GetStream", Methods.Get, Templates.Stream, "Stream metadata"),
+        new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)"),
+        new("GetStreamVersion", Methods.Get, Templates.StreamVersion, "A stream's version"),
+        new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream"),
+        new("QueryEvents", Methods.Get, Templates.Events, "Query the log by category, type, correlation id and time, paged by global position"),
+        new("Replay", Methods.Post, Templates.Replay, "Events matching a filter, paged"),
+        new("ExecuteCommand", Methods.Post, Templates.Command, "Run a command (Idempotency-Key makes retries safe)"),
+        new("GetAggregate", Methods.Get, Templates.Aggregate, "Aggregate state, now or as of a version or time"),
+        new("GetSnapshot", Methods.Get, Templates.Snapshot, "Latest snapshot of a stream"),
+        new("TakeSnapshot", Methods.Post, Templates.Snapshot, "Take a snapshot now"),
+        new("ListProjections", Methods.Get, Templates.Projections, "Every projection: checkpoint, lag, status, parked count"),
+        new("GetProjection", Methods.Get, Templates.Projection, "One projection, with rebuild progress"),
+        new("RebuildProjection", Methods.Post, Templates.ProjectionRebuild, "Rebuild into shadow tables and swap in (202)"),
+        new("ListParkedEvents", Methods.Get, Templates.ParkedEvents, "Events parked after failing"),
+        new("RetryParkedEvent", Methods.Post, Templates.ParkedEventRetry, "Apply a parked event again"),
+        new("GetAccountBalance", Methods.Get, Templates.AccountBalance, "Read model: an account's balance"),
+        new("GetAccountStatement", Methods.Get, Templates.AccountStatement, "Read model: movements with running balance, paged"),
+        new("GetDailyTotals", Methods.Get, Templates.DailyTotals, "Read model: totals per currency for a UTC day"),
+        new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)"),
+        new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history"),
+        new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true),
+        new("Ready", Methods.Get, Templates.Ready, "Readiness of dependencies and background loops", Anonymous: true),
+        new("Stats", Methods.Get, Templates.Stats, "Counts, lag and last job runs"),
+        new("OpenApi", Methods.Get, Templates.OpenApi, "This API's OpenAPI document", Anonymous: true),
+    ];
+}

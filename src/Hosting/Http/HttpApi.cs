@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Http;
+using Serverless.EventSourcing.Application.Api;
+
+namespace Serverless.EventSourcing.Hosting.Http;
+
+/// <summary>
+/// The one HTTP adapter of both hosts: an ASP.NET Core <see cref="HttpRequest"/> in, <see cref="ApiDispatcher"/>,
+/// an <see cref="IResult"/> out. The local host's endpoints and the Functions app's triggers (ASP.NET Core
+/// integration) call it the same way; it decides nothing.
+/// </summary>
+public static class HttpApi
+{
+    // Route values come from the route table's template, not from the host's routing data, so both hosts see the same values.
+    private static readonly Dictionary<string, ApiRoute> Routes = ApiRoutes.All.Append(ApiRoutes.Fallback).ToDictionary(r => r.Name, StringComparer.Ordinal);
+    private static readonly string PrefixPath = "/" + ApiRoutes.Prefix;
+
+    public static async Task<IResult> DispatchAsync(this ApiDispatcher dispatcher, string routeName, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(dispatcher);
+        ArgumentNullException.ThrowIfNull(request);
+        var response = await dispatcher.DispatchAsync(routeName, ToApiRequest(routeName, request), request.HttpContext.RequestAborted);
+        return new ApiResult(response);
+    }
+
+    /// <summary>Writes an <see cref="ApiResponse"/> as it is: status, headers, and the body unless the method is HEAD.</summary>
+    public static async Task WriteAsync(HttpContext context, ApiResponse response)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(response);
+        var http = context.Response;
+        http.StatusCode = response.Status;
+        foreach (var (name, value) in response.Headers)
+        {
+            http.Headers[name] = value;
+        }
+
+        if (response.ContentType is not null && !HttpMethods.IsHead(context.Request.Method))
+        {
+            http.ContentType = response.ContentType;
+            http.ContentLength = response.Body.Length;
+            await http.Body.WriteAsync(response.Body, context.RequestAborted);
+        }
+    }
+
+    public static ApiRequest ToApiRequest(string routeName, HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var routeValues = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        if (Routes.TryGetValue(routeName, out var route) && request.Path.StartsWithSegments(PrefixPath, StringComparison.OrdinalIgnoreCase, out var relative))
+        {
+            route.Parsed.TryMatch(relative.Value ?? "", routeValues);
+        }
+
+        return new ApiRequest
+        {
+            Method = request.Method,
+            Path = request.PathBase + request.Path + request.QueryString,
+            RouteValues = routeValues,
+            Query = request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Headers = request.Headers.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.OrdinalIgnoreCase),
+            Body = request.Body,
+        };
+    }
+
+    private sealed class ApiResult(ApiResponse response) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext) => WriteAsync(httpContext, response);
+    }
+}

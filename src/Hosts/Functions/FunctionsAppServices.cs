@@ -1,0 +1,29 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.EventSourcing.Functions.Http;
+using Serverless.EventSourcing.Functions.Kafka;
+using Serverless.EventSourcing.Functions.Sagas;
+using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Postgres.Projections;
+using Serverless.EventSourcing.Projections;
+using Serverless.EventSourcing.Sagas;
+
+namespace Serverless.EventSourcing.Functions;
+
+/// <summary>
+/// Everything the function classes need: the shared registration plus the Azure-only delivery (Kafka publisher,
+/// Durable saga engine). Program.cs calls it, and so do the tests that execute the function classes.
+/// </summary>
+public static class FunctionsAppServices
+{
+    public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddServerlessEventSourcing(configuration, PostgresEntraToken.Provider());
+        services.AddSingleton<FunctionsHttpAdapter>();
+        services.AddSingleton<IEventPublisher, KafkaEventPublisher>();
+        services.AddSingleton<EventRelay>();
+        // Replaces the shared registration's local engine (the last registration wins): sagas run as Durable orchestrations.
+        services.AddSingleton<ISagaEngine, DurableSagaEngine>();
+        return services;
+    }
+}

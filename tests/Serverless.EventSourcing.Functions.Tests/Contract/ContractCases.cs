@@ -1,0 +1,132 @@
+namespace Serverless.EventSourcing.Functions.Tests.Contract;
+
+/// <summary>
+/// The API contract (design brief §5) as one table of cases. Each case runs against both hosts, the local host and
+/// the Functions app's function classes, so they cannot drift apart.
+/// </summary>
+public static class ContractCases
+{
+    public static IReadOnlyDictionary<string, Func<Hosts.ApiHost, Task>> All { get; } = new Dictionary<string, Func<Hosts.ApiHost, Task>>
+    {
+        ["append is 201 with the version as ETag"] = async host =>
+        {
+            var response = await host.Client.PostAsync($"/api/streams/note-{Api.NewId()}/events", Api.Json(new { events = new[] { new { type = "noted", data = new { n = 1 } } } }));
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            Assert.Equal("\"1\"", response.Headers.ETag?.Tag);
+            Assert.Equal(1, (await response.JsonAsync()).GetProperty("nextExpectedVersion").GetInt64());
+        },
+        ["read returns the events in order with the ETag"] = async host =>
+        {
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");
+            await host.Client.AppendOneAsync(stream);
+            var response = await host.Client.GetAsync($"/api/streams/{stream}/events");
+            var body = await response.JsonAsync();
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+            Assert.Equal([1, 2], body.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("streamVersion").GetInt64()));
+        },
+        ["HEAD answers existence with the ETag and no body"] = async host =>
+        {
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");
+            var found = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/streams/{stream}"));
+            var missing = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/api/streams/note-{Api.NewId()}"));
+            Assert.Equal(HttpStatusCode.OK, found.StatusCode);
+            Assert.Equal("\"1\"", found.Headers.ETag?.Tag);
+            Assert.Empty(await found.Content.ReadAsByteArrayAsync());
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        },
+        ["a body expectedVersion conflict is 409 with currentVersion and writes nothing"] = async host =>
+        {
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");
+            var response = await host.Client.PostAsync($"/api/streams/{stream}/events", Api.Json(new { expectedVersion = 5, events = new[] { new { type = "noted", data = new { } } } }));
+            Assert.Equal(1, (await response.ProblemAsync(HttpStatusCode.Conflict, "concurrency-conflict")).GetProperty("currentVersion").GetInt64());
+            Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/{stream}")).Headers.ETag?.Tag);
+        },
+        ["a stale If-Match is 412 with currentVersion and writes nothing"] = async host =>
+        {
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");
+            var response = await host.Client.SendAsync(HttpMethod.Post, $"/api/streams/{stream}/events", new { events = new[] { new { type = "noted", data = new { } } } }, ("If-Match", "\"3\""));
+            Assert.Equal(1, (await response.ProblemAsync(HttpStatusCode.PreconditionFailed, "precondition-failed")).GetProperty("currentVersion").GetInt64());
+            Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/{stream}")).Headers.ETag?.Tag);
+        },
+        ["a stale If-Match on a command is 412"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync(deposit: 10);
+            var response = await host.Client.SendAsync(HttpMethod.Post, $"/api/aggregates/account/{id}/commands/withdraw", new { amount = 1, currency = "EUR" }, ("If-Match", "\"1\""));
+            Assert.Equal(2, (await response.ProblemAsync(HttpStatusCode.PreconditionFailed)).GetProperty("currentVersion").GetInt64());
+        },
+        ["re-appending the same event id is an idempotent 200"] = async host =>
+        {
+            var eventId = Guid.NewGuid();
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}", eventId);
+            var again = await host.Client.PostAsync($"/api/streams/{stream}/events", Api.Json(new { expectedVersion = 0, events = new[] { new { eventId, type = "noted", data = new { n = 1 } } } }));
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.True((await again.JsonAsync()).GetProperty("duplicate").GetBoolean());
+            Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/{stream}")).Headers.ETag?.Tag);
+        },
+        ["a retried command with an Idempotency-Key is replayed"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync();
+            var key = Guid.NewGuid().ToString();
+            var first = await host.Client.SendAsync(HttpMethod.Post, $"/api/aggregates/account/{id}/commands/deposit", new { amount = 25, currency = "EUR" }, ("Idempotency-Key", key));
+            var retry = await host.Client.SendAsync(HttpMethod.Post, $"/api/aggregates/account/{id}/commands/deposit", new { amount = 25, currency = "EUR" }, ("Idempotency-Key", key));
+            Assert.Equal(await first.Content.ReadAsStringAsync(), await retry.Content.ReadAsStringAsync());
+            Assert.Equal("true", retry.Headers.GetValues("Idempotent-Replayed").Single());
+            var state = await (await host.Client.GetAsync($"/api/aggregates/account/{id}")).JsonAsync();
+            Assert.Equal(25, state.GetProperty("state").GetProperty("balance").GetInt64());
+        },
+        ["a broken business rule is 422 with the rule code"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync(deposit: 10);
+            var response = await host.Client.PostAsync($"/api/aggregates/account/{id}/commands/withdraw", Api.Json(new { amount = 11, currency = "EUR" }));
+            Assert.Equal("insufficient_funds", (await response.ProblemAsync(HttpStatusCode.UnprocessableEntity, "rule-violation")).GetProperty("ruleCode").GetString());
+        },
+        ["aggregate state carries the version as ETag"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync(deposit: 10);
+            var response = await host.Client.GetAsync($"/api/aggregates/account/{id}");
+            Assert.Equal("\"2\"", response.Headers.ETag?.Tag);
+            Assert.Equal(10, (await response.JsonAsync()).GetProperty("state").GetProperty("balance").GetInt64());
+        },
+        ["unknown aggregate types, commands and streams are 404 problems"] = async host =>
+        {
+            await (await host.Client.PostAsync($"/api/aggregates/rocket/{Api.NewId()}/commands/launch", Api.Json(new { }))).ProblemAsync(HttpStatusCode.NotFound, "not-found");
+            await (await host.Client.PostAsync($"/api/aggregates/account/{Api.NewId()}/commands/teleport", Api.Json(new { }))).ProblemAsync(HttpStatusCode.NotFound);
+            await (await host.Client.GetAsync($"/api/streams/note-{Api.NewId()}/events")).ProblemAsync(HttpStatusCode.NotFound);
+        },
+        ["an unknown route is a 404 problem"] = async host =>
+            await (await host.Client.GetAsync("/api/no/such/route")).ProblemAsync(HttpStatusCode.NotFound, "not-found"),
+        ["a wrong method is a 405 problem with Allow"] = async host =>
+        {
+            var response = await host.Client.DeleteAsync("/api/events");
+            await response.ProblemAsync(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+            Assert.Equal("GET", response.Content.Headers.Allow.Single());
+        },
+        ["a body over the limit is 413"] = async host =>
+        {
+            var big = new string('x', Hosts.ApiHost.MaxBodyBytes + 1);
+            var response = await host.Client.PostAsync($"/api/streams/note-{Api.NewId()}/events", Api.Json(new { events = new[] { new { type = "noted", data = new { big } } } }));
+            await response.ProblemAsync(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        },
+        ["malformed JSON is 400 naming the field"] = async host =>
+        {
+            var response = await host.Client.PostRawAsync($"/api/streams/note-{Api.NewId()}/events", "{\"events\": [");
+            Assert.Equal("body", (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
+        },
+        ["without the key every route but the probes is 401, unknown ones included"] = async host =>
+        {
+            using var anonymous = host.NewClientWithoutKey();
+            await (await anonymous.GetAsync($"/api/streams/note-{Api.NewId()}")).ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
+            await (await anonymous.GetAsync("/api/no/such/route")).ProblemAsync(HttpStatusCode.Unauthorized);
+            await (await anonymous.DeleteAsync("/api/events")).ProblemAsync(HttpStatusCode.Unauthorized);
+            Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/health")).StatusCode);
+        },
+        ["the correlation id is echoed"] = async host =>
+        {
+            var response = await host.Client.SendAsync(HttpMethod.Get, "/api/health", null, ("x-correlation-id", "contract-1"));
+            Assert.Equal("contract-1", response.Headers.GetValues("x-correlation-id").Single());
+        },
+    };
+
+    public static TheoryData<string> Names => new(All.Keys);
+}
