@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Functions.Http;
-using Serverless.EventSourcing.Functions.Kafka;
 using Serverless.EventSourcing.Functions.Sagas;
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Kafka;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
 using Serverless.EventSourcing.Sagas;

@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
 
-namespace Serverless.EventSourcing.Functions.Kafka;
+namespace Serverless.EventSourcing.Kafka;
 
 /// <summary>
 /// The relay's publisher in Azure: produces each envelope to <c>Kafka:EventsTopic</c>, keyed by stream id,
