@@ -1,5 +1,7 @@
 using Serverless.EventSourcing.Application.Health;
 using Serverless.EventSourcing.Postgres;
+using Serverless.EventSourcing.Postgres.EventStore;
+using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Redis;
 
 namespace Serverless.EventSourcing.Hosting;
@@ -35,4 +37,24 @@ internal sealed class StoreStatsContributor(PostgresStoreStats store) : IStatsCo
     public string Section => "store";
 
     public async Task<object> CollectAsync(CancellationToken ct) => await store.CollectAsync(ct);
+}
+
+/// <summary>
+/// Fails while an append transaction has been open for longer than the alert threshold: projections, the relay and
+/// subscriptions wait for it (gap safety), so the read side is stalled; the detail names the backend to look at.
+/// </summary>
+internal sealed class LogHorizonReadinessCheck(LogHorizon horizon, ProjectionOptions options) : IReadinessCheck
+{
+    public string Name => "log-horizon";
+
+    public bool Required => true;
+
+    public async Task<ReadinessResult> CheckAsync(CancellationToken ct)
+    {
+        var blockers = await horizon.BlockersAsync(options.HorizonAlert, ct);
+        return blockers.Count == 0
+            ? new ReadinessResult(true, "no append transaction is holding readers back")
+            : new ReadinessResult(false, "log readers wait for " + string.Join("; ", blockers.Select(b =>
+                $"append transaction of backend pid {b.Pid} (application '{b.ApplicationName}', {b.State}) open for {b.AgeSeconds:0.#} s")));
+    }
 }

@@ -26,8 +26,9 @@ public sealed class LocalSagaRunner(PostgresSagaRuns runs, SagaExecutor executor
                     await signal.WaitAsync(Poll, ct);
                 }
             }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
+            catch (Exception) when (ct.IsCancellationRequested)
             {
+                // Stopping: whatever the cancellation broke mid-flight (a command, a connection) is left to the lease.
                 return;
             }
             catch (Exception ex)

@@ -1,11 +1,12 @@
 using Serverless.EventSourcing.Application.Health;
 using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Projections;
 
 namespace Serverless.EventSourcing.Hosting;
 
 /// <summary>The application's projection port over the PostgreSQL projection machinery.</summary>
-internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, ProjectionStatus status, ProjectionRebuilder rebuilder, DeadLetters deadLetters)
+internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, ProjectionStatus status, ProjectionRebuilder rebuilder, DeadLetters deadLetters, LogHorizon horizon, ProjectionOptions options)
     : IProjectionAdmin, IStatsContributor
 {
     public IReadOnlyCollection<string> Names => dispatcher.Projections.Select(p => p.Name).ToList();
@@ -16,6 +17,11 @@ internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, Projectio
 
     public Task<bool> StartRebuildAsync(string name, string? category, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         rebuilder.StartAsync(name, new RebuildFilter(category, from, to), ct);
+
+    public async Task<IReadOnlyList<object>> WaitingOnAsync(CancellationToken ct) => [.. await horizon.BlockersAsync(options.HorizonAlert, ct)];
+
+    public async Task<ParkedRetry> SkipParkedAsync(string name, long id, string by, string reason, CancellationToken ct) =>
+        await deadLetters.SkipAsync(name, id, by, reason, ct) == RetryOutcome.NotFound ? ParkedRetry.NotFound : ParkedRetry.Applied;
 
     public async Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct) => [.. await deadLetters.ListAsync(name, ct: ct)];
 

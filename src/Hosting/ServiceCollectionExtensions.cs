@@ -124,6 +124,8 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         services.AddSingleton<IReadinessCheck, RedisReadinessCheck>();
+        services.AddSingleton<LogHorizon>();
+        services.AddSingleton<IReadinessCheck, LogHorizonReadinessCheck>();
         services.AddSingleton<IStatsContributor, StoreStatsContributor>();
         return services;
     }

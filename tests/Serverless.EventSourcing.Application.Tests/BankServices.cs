@@ -10,19 +10,23 @@ namespace Serverless.EventSourcing.Application.Tests;
 /// <summary>The write model wired over a real database, with hooks to swap the store or snapshot store under test.</summary>
 public sealed class BankServices
 {
-    public BankServices(NpgsqlDataSource dataSource, CommandOptions? options = null, Func<IEventStore, IEventStore>? wrapStore = null, ISnapshotStore? snapshots = null)
+    public BankServices(NpgsqlDataSource dataSource, CommandOptions? options = null, Func<IEventStore, IEventStore>? wrapStore = null, ISnapshotStore? snapshots = null, Func<ICommandStore, ICommandStore>? wrapCommands = null)
     {
         Registry = BankDomain.CreateRegistry();
         PostgresStore = new PostgresEventStore(dataSource);
         Store = wrapStore?.Invoke(PostgresStore) ?? PostgresStore;
         Snapshots = snapshots ?? new PostgresSnapshotStore(dataSource, keepPerStream: 3);
         Repository = new AggregateRepository(Store, Snapshots, Registry.Events, NullLogger<AggregateRepository>.Instance);
+        var commands = new PostgresCommandStore(dataSource, PostgresStore);
+        Commands = wrapCommands?.Invoke(commands) ?? commands;
         Pipeline = new CommandPipeline(
-            Registry, Repository, Store, new PostgresCommandStore(dataSource, PostgresStore), Snapshots,
+            Registry, Repository, Commands, Snapshots,
             options ?? new CommandOptions(), TimeProvider.System, NullLogger<CommandPipeline>.Instance);
     }
 
     public AggregateRegistry Registry { get; }
+
+    public ICommandStore Commands { get; }
 
     public PostgresEventStore PostgresStore { get; }
 

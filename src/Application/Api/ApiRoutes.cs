@@ -26,6 +26,7 @@ public static class ApiRoutes
         public const string ProjectionRebuild = "projections/{name}/rebuild";
         public const string ParkedEvents = "projections/{name}/parked";
         public const string ParkedEventRetry = "projections/{name}/parked/{id}/retry";
+        public const string ParkedEventSkip = "projections/{name}/parked/{id}/skip";
         public const string AccountBalance = "read/accounts/{id}";
         public const string AccountStatement = "read/accounts/{id}/statement";
         public const string DailyTotals = "read/daily-totals";
@@ -74,6 +75,7 @@ public static class ApiRoutes
         new("RebuildProjection", Methods.Post, Templates.ProjectionRebuild, "Rebuild into shadow tables and swap in (202)"),
         new("ListParkedEvents", Methods.Get, Templates.ParkedEvents, "Events parked after failing"),
         new("RetryParkedEvent", Methods.Post, Templates.ParkedEventRetry, "Apply a parked event again"),
+        new("SkipParkedEvent", Methods.Post, Templates.ParkedEventSkip, "Give up a parked event that will never apply ({by, reason} recorded); the projection moves on and reports divergence"),
         new("GetAccountBalance", Methods.Get, Templates.AccountBalance, "Read model: an account's balance"),
         new("GetAccountStatement", Methods.Get, Templates.AccountStatement, "Read model: movements with running balance, paged"),
         new("GetDailyTotals", Methods.Get, Templates.DailyTotals, "Read model: totals per currency for a UTC day"),

@@ -13,6 +13,12 @@ public interface IProjectionAdmin
     Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct);
 
     Task<ParkedRetry> RetryParkedAsync(string name, long id, CancellationToken ct);
+
+    /// <summary>Gives up on a parked event (recorded with who and why); the projection moves on and reports divergence.</summary>
+    Task<ParkedRetry> SkipParkedAsync(string name, long id, string by, string reason, CancellationToken ct);
+
+    /// <summary>Append transactions open past the alert threshold, which every log reader is waiting for.</summary>
+    Task<IReadOnlyList<object>> WaitingOnAsync(CancellationToken ct);
 }
 
 public enum ParkedRetry

@@ -60,6 +60,43 @@ public sealed class AggregateRepository(IEventStore store, ISnapshotStore snapsh
         return new LoadedAggregate(definition, stream.Value, state, version, from, takenAt, info.IsDeleted);
     }
 
+    /// <summary>
+    /// The state a command decides on, from what its locked write read: the snapshot and the events after it. An
+    /// unreadable snapshot is skipped and the events before it are read (the lock still holds, so they are exact).
+    /// </summary>
+    public async Task<LoadedAggregate> LoadForWriteAsync(IAggregateDefinition definition, StreamId stream, Commands.ICommandWrite write, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(write);
+        var state = definition.Initial;
+        long from = 0;
+        DateTimeOffset? takenAt = null;
+        IReadOnlyList<StoredEvent> before = [];
+        if (write.Snapshot is { } snapshot)
+        {
+            try
+            {
+                state = definition.DeserializeState(snapshot.State);
+                from = snapshot.Version;
+                takenAt = snapshot.TakenAt;
+            }
+            catch (System.Text.Json.JsonException ex)
+            {
+                logger.LogWarning(ex, "Ignoring unreadable snapshot of {StreamId} at version {Version}", stream.Value, snapshot.Version);
+                before = await store.ReadForFoldAsync(stream, 0, snapshot.Version, ct);
+            }
+        }
+
+        var version = from;
+        foreach (var stored in before.Concat(write.Events))
+        {
+            state = definition.Apply(state, events.Deserialize(stored));
+            version = stored.StreamVersion;
+        }
+
+        return new LoadedAggregate(definition, stream.Value, state, version, from, takenAt, write.IsDeleted);
+    }
+
     /// <summary>Folds freshly decided events onto a loaded state (after a successful append).</summary>
     public static object Fold(IAggregateDefinition definition, object state, IEnumerable<object> newEvents) =>
         newEvents.Aggregate(state, definition.Apply);

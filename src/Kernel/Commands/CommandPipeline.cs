@@ -11,14 +11,13 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Commands;
 
 /// <summary>
-/// validate → load → decide → append, retrying on a concurrency conflict, honouring idempotency keys,
-/// and snapshotting when the policy says so. Returns a <see cref="CommandResult"/>; only invalid input
-/// (<see cref="InvalidInputException"/>) and infrastructure failures throw.
+/// validate → lock and load → decide → append, in one transaction that holds the stream's write lock (see
+/// <see cref="ICommandStore"/>), honouring idempotency keys and snapshotting when the policy says so. Returns a
+/// <see cref="CommandResult"/>; only invalid input (<see cref="InvalidInputException"/>) and infrastructure failures throw.
 /// </summary>
 public sealed class CommandPipeline(
     AggregateRegistry aggregates,
     AggregateRepository repository,
-    IEventStore store,
     ICommandStore commands,
     ISnapshotStore snapshots,
     CommandOptions options,
@@ -45,46 +44,28 @@ public sealed class CommandPipeline(
         var key = CheckKey(request.IdempotencyKey);
         var hash = key is null ? "" : RequestHash(stream, handler.Name, command, request.ExpectedVersion);
 
+        // Writers of this stream wait for each other on its lock, so the only reason to go round again is a key that a
+        // request on another stream recorded meanwhile; the next round finds that record.
         for (var attempt = 1; ; attempt++)
         {
-            if (key is not null && await commands.FindAsync(key, ct) is { } earlier)
+            await using var write = await commands.BeginAsync(stream, key, definition.Snapshots ? definition.StateSchemaVersion : null, ct);
+            if (write.Earlier is { } earlier)
             {
-                return earlier.RequestHash == hash
-                    ? JsonSerializer.Deserialize<CommandResult>(earlier.Result, EventJson.Options)! with { Replayed = true }
-                    : new CommandResult
-                    {
-                        Status = CommandStatus.IdempotencyKeyReused,
-                        StreamId = stream.Value,
-                        Message = "This Idempotency-Key was already used for a different request.",
-                    };
+                return Replay(earlier, hash, stream);
             }
 
-            var loaded = await repository.LoadAsync(definition, stream, ct: ct);
-            var outcome = await TryOnceAsync(request, handler, command, stream, loaded, key, hash, ct);
-            if (outcome is not null)
+            var loaded = await repository.LoadForWriteAsync(definition, stream, write, ct);
+            var outcome = await DecideAndCommitAsync(request, handler, command, stream, loaded, write, key, hash, ct);
+            if (outcome is not null || attempt >= options.MaxAttempts)
             {
-                return outcome;
-            }
-
-            if (attempt >= options.MaxAttempts)
-            {
-                var current = (await store.GetStreamAsync(stream, ct))?.Version ?? 0;
-                logger.LogWarning("Command {Command} on {StreamId} gave up after {Attempts} conflicts", handler.Name, stream.Value, attempt);
-                return new CommandResult
-                {
-                    Status = CommandStatus.Conflict,
-                    StreamId = stream.Value,
-                    Version = current,
-                    CurrentVersion = current,
-                    Message = $"Concurrent writes kept changing the stream; gave up after {attempt} attempts.",
-                };
+                return outcome ?? throw new InvalidOperationException($"Idempotency-Key {key} kept being taken by other requests.");
             }
         }
     }
 
-    /// <summary>One load-decide-append round; null means "conflict, try again" (or "key just taken, look it up").</summary>
-    private async Task<CommandResult?> TryOnceAsync(
-        CommandRequest request, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, string? key, string hash, CancellationToken ct)
+    /// <summary>Decides on the locked state and commits; null when the idempotency key was taken meanwhile (nothing written).</summary>
+    private async Task<CommandResult?> DecideAndCommitAsync(
+        CommandRequest request, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, CancellationToken ct)
     {
         if (loaded.IsDeleted)
         {
@@ -96,7 +77,7 @@ public sealed class CommandPipeline(
             return NotFound(request, $"{stream.Value} does not exist.");
         }
 
-        if (request.ExpectedVersion is { IsExact: true } pinned && pinned.Value != loaded.Version)
+        if (request.ExpectedVersion is { } pinned && !pinned.Accepts(loaded.Version))
         {
             return Conflict(stream, loaded.Version);
         }
@@ -114,7 +95,7 @@ public sealed class CommandPipeline(
                 Message = decision.Message,
                 CommandId = commandId,
             };
-            return key is null || await commands.RecordAsync(Record(key, hash, rejected), ct) ? rejected : null;
+            return key is null || await write.CommitRecordAsync(Record(key, hash, rejected), ct) ? rejected : null;
         }
 
         var metadata = new EventMetadata { CorrelationId = request.CorrelationId ?? commandId, CausationId = request.CausationId ?? commandId, UserId = request.UserId };
@@ -129,27 +110,20 @@ public sealed class CommandPipeline(
         };
         if (eventData.Count == 0)
         {
-            return result;
+            return key is null || await write.CommitRecordAsync(Record(key, hash, result), ct) ? result : null;
         }
 
         try
         {
-            var expected = ExpectedVersion.Exactly(loaded.Version);
-            var appended = key is null
-                ? await store.AppendAsync(stream, expected, eventData, ct)
-                : await commands.AppendWithKeyAsync(stream, expected, eventData, Record(key, hash, result), ct);
-            if (appended is null)
+            if (await write.CommitAsync(ExpectedVersion.Exactly(loaded.Version), eventData, key is null ? null : Record(key, hash, result), ct) is null)
             {
                 return null;
             }
         }
-        catch (WrongExpectedVersionException conflict) when (request.ExpectedVersion is { IsExact: true })
+        catch (WrongExpectedVersionException conflict)
         {
+            // Not expected while the lock is held; reported rather than retried should it ever happen.
             return Conflict(stream, conflict.CurrentVersion);
-        }
-        catch (WrongExpectedVersionException)
-        {
-            return null;
         }
         catch (StreamDeletedException)
         {
@@ -160,6 +134,16 @@ public sealed class CommandPipeline(
         await MaybeSnapshotAsync(loaded, decision.Events, result.Version, ct);
         return result;
     }
+
+    private static CommandResult Replay(IdempotencyRecord earlier, string hash, StreamId stream) =>
+        earlier.RequestHash == hash
+            ? JsonSerializer.Deserialize<CommandResult>(earlier.Result, EventJson.Options)! with { Replayed = true }
+            : new CommandResult
+            {
+                Status = CommandStatus.IdempotencyKeyReused,
+                StreamId = stream.Value,
+                Message = "This Idempotency-Key was already used for a different request.",
+            };
 
     private async Task MaybeSnapshotAsync(LoadedAggregate loaded, IReadOnlyList<object> newEvents, long version, CancellationToken ct)
     {

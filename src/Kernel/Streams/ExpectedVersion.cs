@@ -20,6 +20,14 @@ public readonly record struct ExpectedVersion
 
     public bool IsExact => Value >= 0;
 
+    /// <summary>Whether a stream at <paramref name="current"/> (0 = absent) meets this expectation.</summary>
+    public bool Accepts(long current) => Value switch
+    {
+        -1 => true,
+        -2 => current > 0,
+        _ => Value == current,
+    };
+
     public static ExpectedVersion Exactly(long version) =>
         version >= 0 ? new ExpectedVersion(version) : throw new InvalidInputException("expectedVersion", "an exact expected version must be 0 or more");
 

@@ -1,62 +1,60 @@
 using Npgsql;
-using NpgsqlTypes;
 using Serverless.EventSourcing.Commands;
-using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Postgres.EventStore;
-using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Postgres.Commands;
 
-/// <summary>Idempotency keys in <c>es_idempotency_keys</c>, committed with the command's events.</summary>
+/// <summary>
+/// Commands in two round trips: <see cref="BeginAsync"/> opens a transaction, takes the stream's write lock and
+/// reads the key, the stream row, the newest snapshot and the events after it; <see cref="PostgresCommandWrite"/>
+/// then appends, records the key and commits in one batch.
+/// </summary>
 public sealed class PostgresCommandStore(NpgsqlDataSource dataSource, PostgresEventStore store) : ICommandStore
 {
-    // An expired key may be taken over; a live one never is.
-    private const string InsertKeySql =
-        "insert into es_idempotency_keys (key, request_hash, result, expires_at) values ($1, $2, $3, $4) " +
-        "on conflict (key) do update set request_hash = excluded.request_hash, result = excluded.result, created_at = now(), expires_at = excluded.expires_at " +
-        "where es_idempotency_keys.expires_at <= now() returning key";
+    private const string FindKeySql = "select request_hash, result::text, expires_at from es_idempotency_keys where key = $1 and expires_at > now()";
+
+    // One statement, so the snapshot and the events after it come from one database snapshot even if the
+    // snapshot job writes a newer one meanwhile.
+    private const string SnapshotAndEventsSql =
+        "with snap as (select version, state::text as state, taken_at from es_snapshots where stream_id = $1 and schema_version = $2 order by version desc limit 1) " +
+        "select 0, version, null, 0, state, taken_at from snap " +
+        "union all " +
+        "select 1, e.stream_version, e.event_type, e.schema_version, e.data::text, null from es_events e " +
+        "where e.stream_id = $1 and e.stream_version > coalesce((select version from snap), 0) " +
+        "order by 1, 2";
 
     public async Task<IdempotencyRecord?> FindAsync(string key, CancellationToken ct = default)
     {
-        await using var command = dataSource.CreateCommand(
-            "select request_hash, result::text, expires_at from es_idempotency_keys where key = $1 and expires_at > now()");
+        await using var command = dataSource.CreateCommand(FindKeySql);
         command.Parameters.AddWithValue(key);
         await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? new IdempotencyRecord(key, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2))
-            : null;
+        return await reader.ReadAsync(ct) ? ReadKey(reader, key) : null;
     }
 
-    public async Task<AppendResult?> AppendWithKeyAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, IdempotencyRecord record, CancellationToken ct = default)
+    public async Task<ICommandWrite> BeginAsync(StreamId stream, string? idempotencyKey, int? snapshotSchemaVersion, CancellationToken ct = default)
     {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using var tx = await connection.BeginTransactionAsync(ct);
-        var result = await store.AppendAsync(tx, stream, expected, events, ct);
-        if (!await InsertKeyAsync(connection, tx, record, ct))
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        var write = new PostgresCommandWrite(connection, stream, store);
+        try
         {
-            await tx.RollbackAsync(ct);
-            return null;
+            await using var batch = new NpgsqlBatch(connection);
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("begin"));
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select es_lock_stream_for_write($1)") { Parameters = { new() { Value = stream.Value } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(FindKeySql) { Parameters = { new() { Value = idempotencyKey ?? "" } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("select version, deleted_at is not null from es_streams where stream_id = $1") { Parameters = { new() { Value = stream.Value } } });
+            batch.BatchCommands.Add(new NpgsqlBatchCommand(SnapshotAndEventsSql) { Parameters = { new() { Value = stream.Value }, new() { Value = snapshotSchemaVersion ?? -1 } } });
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            await write.ReadAsync(reader, idempotencyKey, snapshotSchemaVersion ?? -1, ct);
+            return write;
         }
-
-        await tx.CommitAsync(ct);
-        store.Signal?.Pulse();
-        return result;
+        catch
+        {
+            await write.DisposeAsync();
+            throw;
+        }
     }
 
-    public async Task<bool> RecordAsync(IdempotencyRecord record, CancellationToken ct = default)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await InsertKeyAsync(connection, null, record, ct);
-    }
-
-    private static async Task<bool> InsertKeyAsync(NpgsqlConnection connection, NpgsqlTransaction? tx, IdempotencyRecord record, CancellationToken ct)
-    {
-        await using var command = new NpgsqlCommand(InsertKeySql, connection, tx);
-        command.Parameters.AddWithValue(record.Key);
-        command.Parameters.AddWithValue(record.RequestHash);
-        command.Parameters.Add(new() { Value = record.Result, NpgsqlDbType = NpgsqlDbType.Jsonb });
-        command.Parameters.AddWithValue(record.ExpiresAt);
-        return await command.ExecuteScalarAsync(ct) is not null;
-    }
+    internal static IdempotencyRecord ReadKey(NpgsqlDataReader reader, string key) =>
+        new(key, reader.GetString(0), reader.GetString(1), reader.GetFieldValue<DateTimeOffset>(2));
 }

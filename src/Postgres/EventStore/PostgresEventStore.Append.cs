@@ -8,7 +8,7 @@ namespace Serverless.EventSourcing.Postgres.EventStore;
 
 public sealed partial class PostgresEventStore
 {
-    private const string AppendSql =
+    internal const string AppendSql =
         "select appended_version, appended_position, was_duplicate from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
     public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
@@ -47,7 +47,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>Adds the nine parameters of <c>es_append_events</c>.</summary>
-    private static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
+    internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
     {
         var count = events.Count;
         var ids = new Guid[count];
@@ -78,17 +78,21 @@ public sealed partial class PostgresEventStore
 
     private static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)
     {
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await ReadAppendResultAsync(reader, count, ct);
+    }
+
+    /// <summary>Reads the rows <c>es_append_events</c> returns (the reader's current result).</summary>
+    internal static async Task<AppendResult> ReadAppendResultAsync(NpgsqlDataReader reader, int count, CancellationToken ct)
+    {
         var positions = new List<long>(count);
         long version = 0;
         var duplicate = false;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        while (await reader.ReadAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                version = reader.GetInt64(0);
-                positions.Add(reader.GetInt64(1));
-                duplicate = reader.GetBoolean(2);
-            }
+            version = reader.GetInt64(0);
+            positions.Add(reader.GetInt64(1));
+            duplicate = reader.GetBoolean(2);
         }
 
         return new AppendResult(version, positions, duplicate);

@@ -5,11 +5,12 @@ namespace Serverless.EventSourcing.Postgres.EventStore;
 
 public sealed partial class PostgresEventStore
 {
-    // Every transaction with an id below the snapshot's xmin has finished, so no event can still
-    // appear before the returned ones in (tx_id, position) order: a late commit is never skipped.
+    // Below the horizon no append transaction is still running (es_log_horizon, migration 0009), so no
+    // event can still appear before the returned ones in (tx_id, position) order: a late commit is never
+    // skipped. Transactions that cannot append (other databases, other tables) do not hold it back.
     private const string ReadLogSql =
         $"select tx_id, {EnvelopeColumns} from es_events " +
-        "where (tx_id, global_position) > ($1::xid8, $2) and tx_id < pg_snapshot_xmin(pg_current_snapshot()) " +
+        "where (tx_id, global_position) > ($1::xid8, $2) and tx_id < (select es_log_horizon()) " +
         "order by tx_id, global_position limit $3";
 
     public async Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default)

@@ -18,6 +18,8 @@ public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, Even
 
     internal Serverless.EventSourcing.Projections.AppendSignal? Signal => signal;
 
+    internal EventStoreLimits Limits => limits;
+
     /// <summary>Reads a row selected with <see cref="EnvelopeColumns"/> (starting at <paramref name="offset"/>).</summary>
     internal static EventEnvelope ReadEnvelope(NpgsqlDataReader reader, int offset = 0) => new(
         reader.GetGuid(offset),

@@ -40,33 +40,39 @@ public sealed partial class ProjectionDispatcher(
         ArgumentNullException.ThrowIfNull(batch);
         foreach (var projection in Projections)
         {
-            var outcome = await ApplyAsync(projection, ProjectionTarget.Live(projection), batch, null, default, ct);
+            var outcome = await ApplyAsync(projection, ProjectionTarget.Live(projection), ApplyBatch.Delivered(batch), ct);
             if (outcome.Stopped)
             {
-                throw new InvalidOperationException($"Projection {projection.Name} is stopped on a parked event; retry it to resume.");
+                throw new InvalidOperationException($"Projection {projection.Name} is stopped on a parked event; retry or skip it to resume.");
             }
         }
     }
 
     /// <summary>The local catch-up path: applies and moves the projection's cursor from <paramref name="from"/> in the same transaction.</summary>
     public Task<ApplyOutcome> ApplyLogSliceAsync(IProjection projection, LogSlice slice, LogCursor from, CancellationToken ct = default) =>
-        ApplyAsync(projection, ProjectionTarget.Live(projection), slice.Events, slice.Cursors, from, ct);
+        ApplyAsync(projection, ProjectionTarget.Live(projection), ApplyBatch.FromLog(slice, from), ct);
 
     internal Task<ApplyOutcome> ApplyRebuildSliceAsync(IProjection projection, RebuildFilter filter, LogSlice slice, LogCursor from, CancellationToken ct) =>
-        ApplyAsync(projection, ProjectionTarget.Rebuild(projection, filter), slice.Events, slice.Cursors, from, ct);
+        ApplyAsync(projection, ProjectionTarget.Rebuild(projection, filter), ApplyBatch.FromLog(slice, from), ct);
 
-    private async Task<ApplyOutcome> ApplyAsync(
-        IProjection projection, ProjectionTarget target, IReadOnlyList<EventEnvelope> batch, IReadOnlyList<LogCursor>? cursors, LogCursor from, CancellationToken ct)
+    /// <summary>A rebuild's swap catching up its last events in its own (exclusively locked) transaction; fast path only.</summary>
+    internal Task<ApplyOutcome> ApplyRebuildSliceWithinAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, IProjection projection, RebuildFilter filter, LogSlice slice, LogCursor from, CancellationToken ct)
+    {
+        var target = ProjectionTarget.Rebuild(projection, filter);
+        return ApplyWithinAsync(ApplyTransaction.Join(connection, transaction, projection, target), projection, target, ApplyBatch.FromLog(slice, from), careful: false, ct);
+    }
+
+    private async Task<ApplyOutcome> ApplyAsync(IProjection projection, ProjectionTarget target, ApplyBatch batch, CancellationToken ct)
     {
         try
         {
-            return await ApplyInTransactionAsync(projection, target, batch, cursors, from, careful: false, ct);
+            return await ApplyInTransactionAsync(projection, target, batch, careful: false, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException and not NpgsqlException { IsTransient: true })
+        catch (Exception ex) when (ex is not OperationCanceledException && !PostgresFailures.IsTransient(ex))
         {
             // Something in the batch failed: redo it event by event with savepoints to find and park the culprit.
-            logger.LogWarning(ex, "Projection {Projection} failed on a batch of {Count}; retrying event by event", projection.Name, batch.Count);
-            return await ApplyInTransactionAsync(projection, target, batch, cursors, from, careful: true, ct);
+            logger.LogWarning(ex, "Projection {Projection} failed on a batch of {Count}; retrying event by event", projection.Name, batch.Events.Count);
+            return await ApplyInTransactionAsync(projection, target, batch, careful: true, ct);
         }
     }
 }

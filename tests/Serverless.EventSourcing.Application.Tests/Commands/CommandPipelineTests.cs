@@ -43,32 +43,56 @@ public class CommandPipelineTests(PostgresDatabase db) : IClassFixture<PostgresD
         Assert.Equal(CommandStatus.NotFound, (await bank.RunAsync(BankServices.NewId(), "deposit", new { amount = 1, currency = "EUR" })).Status);
     }
 
-    [Fact]
-    public async Task A_conflict_is_retried_by_reloading_and_deciding_again()
+    [Theory]
+    [InlineData(20)]
+    [InlineData(100)]
+    public async Task Concurrent_commands_on_one_aggregate_all_succeed_without_conflicts(int clients)
     {
-        // A rival writer lands a deposit between this command's load and its append, once.
-        var rivals = 1;
-        var bank = new BankServices(db.DataSource, wrapStore: inner => new RivalWriterStore(inner, () => Interlocked.Decrement(ref rivals) >= 0));
-        var id = await new BankServices(db.DataSource).OpenAsync(deposit: 100);
+        var bank = new BankServices(db.DataSource);
+        var id = await bank.OpenAsync();
 
-        var result = await bank.RunAsync(id, "withdraw", new { amount = 50, currency = "EUR" });
+        var results = await Task.WhenAll(Enumerable.Range(0, clients).Select(_ => Task.Run(() => bank.RunAsync(id, "deposit", new { amount = 1, currency = "EUR" }))));
 
-        Assert.Equal(CommandStatus.Succeeded, result.Status);
-        Assert.Equal(4, result.Version);
-        Assert.Equal(51, (await bank.StateAsync(id)).Balance);
+        Assert.All(results, r => Assert.Equal(CommandStatus.Succeeded, r.Status));
+        Assert.Equal(clients, (await bank.StateAsync(id)).Balance);
+        Assert.Equal(Enumerable.Range(2, clients).Select(v => (long)v), results.Select(r => r.Version).Order());
     }
 
     [Fact]
-    public async Task Conflicts_on_every_attempt_give_up_with_the_current_version()
+    public async Task Concurrent_commands_with_keys_run_once_per_key_even_when_keys_repeat()
     {
-        var bank = new BankServices(db.DataSource, new CommandOptions { MaxAttempts = 3 }, inner => new RivalWriterStore(inner, () => true));
-        var id = await new BankServices(db.DataSource).OpenAsync(deposit: 100);
+        var bank = new BankServices(db.DataSource);
+        var id = await bank.OpenAsync();
+        var keys = Enumerable.Range(0, 50).Select(_ => Guid.NewGuid().ToString()).ToList();
 
-        var result = await bank.RunAsync(id, "deposit", new { amount = 1, currency = "EUR" });
+        // Each key sent twice, all 100 requests at once.
+        var results = await Task.WhenAll(keys.Concat(keys).Select(key => Task.Run(() => bank.RunAsync(id, "deposit", new { amount = 1, currency = "EUR" }, key))));
 
-        Assert.Equal(CommandStatus.Conflict, result.Status);
-        Assert.Equal(5, result.CurrentVersion);
-        Assert.Equal(103, (await bank.StateAsync(id)).Balance);
+        Assert.All(results, r => Assert.Equal(CommandStatus.Succeeded, r.Status));
+        Assert.Equal(50, results.Count(r => !r.Replayed));
+        Assert.Equal(50, results.Select(r => r.CommandId).Distinct().Count());
+        Assert.Equal(50, (await bank.StateAsync(id)).Balance);
+    }
+
+    [Fact]
+    public async Task Raw_appends_racing_commands_on_the_same_stream_are_serialized_not_refused()
+    {
+        var bank = new BankServices(db.DataSource);
+        var id = await bank.OpenAsync();
+        var stream = StreamId.For("account", id);
+        var deposit = bank.Registry.Events.ToEventData(new AccountEvents.MoneyDeposited(1, "EUR", "raw"), EventMetadata.Empty);
+
+        var commands = Enumerable.Range(0, 30).Select(_ => Task.Run(async () => (await bank.RunAsync(id, "deposit", new { amount = 1, currency = "EUR" })).Status));
+        var raw = Enumerable.Range(0, 30).Select(_ => Task.Run(async () =>
+        {
+            await bank.Store.AppendAsync(stream, ExpectedVersion.Any, [deposit with { EventId = Guid.NewGuid() }]);
+            return CommandStatus.Succeeded;
+        }));
+        var statuses = await Task.WhenAll(commands.Concat(raw));
+
+        Assert.All(statuses, s => Assert.Equal(CommandStatus.Succeeded, s));
+        Assert.Equal(60, (await bank.StateAsync(id)).Balance);
+        Assert.Equal(61, (await bank.Store.GetStreamAsync(stream))!.Version);
     }
 
     [Fact]
@@ -139,20 +163,5 @@ public class CommandPipelineTests(PostgresDatabase db) : IClassFixture<PostgresD
         await bank.Store.TombstoneAsync(StreamId.For("account", id), ExpectedVersion.Any);
 
         Assert.Equal(CommandStatus.Deleted, (await bank.RunAsync(id, "deposit", new { amount = 1, currency = "EUR" })).Status);
-    }
-
-    /// <summary>Before delegating an append, lets a rival append a deposit to the same stream (a real concurrent write).</summary>
-    private sealed class RivalWriterStore(IEventStore inner, Func<bool> interfere) : DelegatingEventStore(inner)
-    {
-        public override async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
-        {
-            if (interfere())
-            {
-                var registry = BankDomain.CreateRegistry();
-                await Inner.AppendAsync(stream, ExpectedVersion.Any, [registry.Events.ToEventData(new AccountEvents.MoneyDeposited(1, "EUR", "rival"), EventMetadata.Empty)], ct);
-            }
-
-            return await Inner.AppendAsync(stream, expected, events, ct);
-        }
     }
 }

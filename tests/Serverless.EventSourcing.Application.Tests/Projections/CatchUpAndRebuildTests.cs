@@ -72,7 +72,7 @@ public class CatchUpAndRebuildTests(PostgresDatabase db) : IClassFixture<Postgre
         }
 
         Assert.Equal(liveBalance, await h.BalanceAsync(ids[0]));
-        Assert.Equal("completed", await db.ScalarAsync<string>("select rebuild_status from es_projections where name = 'balances'"));
+        Assert.Equal("completed", await db.ScalarAsync<string>("select status from es_projection_rebuilds where name = 'balances'"));
         Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from pg_tables where tablename like '%__rebuild'"));
         // Events after the swap still flow into the swapped-in table, once.
         await h.Bank.RunAsync(ids[0], "deposit", new { amount = 1, currency = "EUR" });

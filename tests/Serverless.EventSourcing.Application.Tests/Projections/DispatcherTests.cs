@@ -113,6 +113,35 @@ public class DispatcherTests(PostgresDatabase db) : IClassFixture<PostgresDataba
         Assert.Equal([7L, 3], flaky.Applied);
     }
 
+    [Fact]
+    public async Task A_parked_event_that_never_applies_can_be_skipped_with_who_and_why_and_the_projection_moves_on_reporting_divergence()
+    {
+        var flaky = new FlakyProjection("flaky-skip", PoisonPolicy.Stop);
+        var h = new ProjectionHarness(db, flaky);
+        await h.Dispatcher.RegisterAsync();
+        await h.CatchUpAllAsync();
+        var id = await h.Bank.OpenAsync(deposit: 9);
+        flaky.Account = id;
+        flaky.FailOnAmount = 9;
+        await h.CatchUpAllAsync();
+        await h.Bank.RunAsync(id, "deposit", new { amount = 4, currency = "EUR" });
+        await h.CatchUpAllAsync();
+        var parked = Assert.Single(await h.DeadLetters.ListAsync("flaky-skip"));
+        Assert.Equal(RetryOutcome.FailedAgain, await h.DeadLetters.RetryAsync("flaky-skip", parked.Id));
+
+        // When an operator gives it up (the cause cannot be fixed)
+        Assert.Equal(RetryOutcome.Applied, await h.DeadLetters.SkipAsync("flaky-skip", parked.Id, "ops@example.com", "amount 9 is a known bad import"));
+        await h.CatchUpAllAsync();
+
+        // then the projection runs again, later events apply, the skip is on record and the status says the model diverged
+        Assert.Equal([4L], flaky.Applied);
+        var skipped = Assert.Single(await h.DeadLetters.ListAsync("flaky-skip"));
+        Assert.Equal(("skipped", "ops@example.com", "amount 9 is a known bad import"), (skipped.Status, skipped.ResolvedBy, skipped.Resolution));
+        var status = Assert.Single(await new ProjectionStatus(db.DataSource).ReadAsync("flaky-skip"));
+        Assert.Equal(("running", 0L, 1L, true), (status.Status, status.Parked, status.Skipped, status.Diverged));
+        Assert.Equal(RetryOutcome.NotFound, await h.DeadLetters.SkipAsync("flaky-skip", parked.Id, "ops", "again"));
+    }
+
     /// <summary>Throws on deposits of a chosen amount; records what it applied.</summary>
     private sealed class FlakyProjection(string name, PoisonPolicy policy) : IProjection
     {

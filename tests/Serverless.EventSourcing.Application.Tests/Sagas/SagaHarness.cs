@@ -4,7 +4,6 @@ using Npgsql;
 using Serverless.EventSourcing.Application.Bank.Transfers;
 using Serverless.EventSourcing.Application.Sagas;
 using Serverless.EventSourcing.Hosting;
-using Serverless.EventSourcing.Postgres.Commands;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Sagas;
 using Serverless.EventSourcing.Projections;
@@ -15,12 +14,12 @@ namespace Serverless.EventSourcing.Application.Tests.Sagas;
 /// <summary>The local saga engine over a test database: start transfers, run runners, read outcomes.</summary>
 public sealed class SagaHarness
 {
-    public SagaHarness(NpgsqlDataSource dataSource, Func<IEventStore, IEventStore>? wrapStore = null, params ISagaDefinition[] extra)
+    public SagaHarness(NpgsqlDataSource dataSource, Func<ICommandStore, ICommandStore>? wrapCommands = null, params ISagaDefinition[] extra)
     {
-        Bank = new BankServices(dataSource, wrapStore: wrapStore);
+        Bank = new BankServices(dataSource, wrapCommands: wrapCommands);
         var postgresStore = new PostgresEventStore(dataSource, new EventStoreLimits(), Signal);
         Catalog = new SagaCatalog([TransferSaga.Definition, .. extra]);
-        Executor = new SagaExecutor(Catalog, Bank.Store, Bank.Pipeline, new PostgresCommandStore(dataSource, postgresStore), Bank.Registry.Events, NullLogger<SagaExecutor>.Instance)
+        Executor = new SagaExecutor(Catalog, Bank.Store, Bank.Pipeline, Bank.Commands, Bank.Registry.Events, NullLogger<SagaExecutor>.Instance)
         {
             SettleDelay = TimeSpan.FromMilliseconds(50),
         };

@@ -14,7 +14,7 @@ public class SagaRobustnessTests(PostgresDatabase db) : IClassFixture<PostgresDa
                 undo: (t, s) => new SagaCommand("account", t.FromAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, "refund " + s)))
             .Step("credit", (t, s) => new SagaCommand("account", t.ToAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, s)),
                 retry: new SagaRetry(2, TimeSpan.FromMilliseconds(10)), timeout: TimeSpan.FromMilliseconds(150));
-        var h = new SagaHarness(db.DataSource, inner => new SlowStreamStore(inner, $"account-{slowTarget}"), slowTransfer);
+        var h = new SagaHarness(db.DataSource, inner => new SlowStreamCommands(inner, $"account-{slowTarget}"), slowTransfer);
         var from = await h.Bank.OpenAsync(deposit: 100);
         await new BankServices(db.DataSource).RunAsync(slowTarget, "open", new { owner = "Slow", currency = "EUR" });
 
@@ -88,17 +88,19 @@ public class SagaRobustnessTests(PostgresDatabase db) : IClassFixture<PostgresDa
         return total;
     }
 
-    /// <summary>Stalls loading one stream for longer than a step's timeout (honouring cancellation, as a slow database would).</summary>
-    private sealed class SlowStreamStore(IEventStore inner, string slowStream) : DelegatingEventStore(inner)
+    /// <summary>Stalls loading one stream for writing longer than a step's timeout (honouring cancellation, as a slow database would).</summary>
+    private sealed class SlowStreamCommands(ICommandStore inner, string slowStream) : ICommandStore
     {
-        public override async Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default)
+        public Task<IdempotencyRecord?> FindAsync(string key, CancellationToken ct = default) => inner.FindAsync(key, ct);
+
+        public async Task<ICommandWrite> BeginAsync(StreamId stream, string? idempotencyKey, int? snapshotSchemaVersion, CancellationToken ct = default)
         {
             if (stream.Value == slowStream)
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), ct);
             }
 
-            return await Inner.GetStreamAsync(stream, ct);
+            return await inner.BeginAsync(stream, idempotencyKey, snapshotSchemaVersion, ct);
         }
     }
 }

@@ -9,11 +9,16 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
         ArgumentNullException.ThrowIfNull(handlers);
-        handlers["ListProjections"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { projections = await admin.StatusAsync(null, c.Cancellation) });
+        handlers["ListProjections"] = async c => ApiResponse.Of(HttpStatusCode.OK, new
+        {
+            projections = await admin.StatusAsync(null, c.Cancellation),
+            waitingOnAppends = await admin.WaitingOnAsync(c.Cancellation),
+        });
         handlers["GetProjection"] = GetAsync;
         handlers["RebuildProjection"] = RebuildAsync;
         handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Cancellation) });
         handlers["RetryParkedEvent"] = RetryAsync;
+        handlers["SkipParkedEvent"] = SkipAsync;
     }
 
     private async Task<ApiResponse> GetAsync(ApiContext context)
@@ -48,7 +53,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
     private async Task<ApiResponse> RetryAsync(ApiContext context)
     {
         var name = Name(context);
-        var id = long.TryParse(context.Route("id"), out var parsed) && parsed > 0 ? parsed : throw new InvalidInputException("id", "must be a positive number");
+        var id = ParkedId(context);
         var outcome = await admin.RetryParkedAsync(name, id, context.Cancellation);
         var problem = outcome switch
         {
@@ -61,6 +66,23 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
             : ApiResponse.Problem(problem);
     }
 
+    private async Task<ApiResponse> SkipAsync(ApiContext context)
+    {
+        var name = Name(context);
+        var id = ParkedId(context);
+        var request = Events.EventJson.ReadInput<SkipRequest>(await context.ReadJsonAsync());
+        var reason = request.Reason?.Trim() is { Length: > 0 and <= 1000 } given ? given : throw new InvalidInputException("reason", "is required (1 to 1000 characters): say why the event is given up");
+        var by = request.By?.Trim() is { Length: > 0 and <= 200 } who ? who : throw new InvalidInputException("by", "is required (1 to 200 characters): who gives the event up");
+        return await admin.SkipParkedAsync(name, id, by, reason, context.Cancellation) == ParkedRetry.NotFound
+            ? ApiResponse.Problem(Problem.NotFound($"No parked event {id} for projection {name}."))
+            : ApiResponse.Of(HttpStatusCode.OK, new { projection = name, id, status = "skipped", by, reason });
+    }
+
+    private static long ParkedId(ApiContext context) =>
+        long.TryParse(context.Route("id"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var parsed) && parsed > 0
+            ? parsed
+            : throw new InvalidInputException("id", "must be a positive number");
+
     private string Name(ApiContext context)
     {
         var name = context.Route("name");
@@ -70,6 +92,9 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
 
 /// <summary>Optional part of the log a rebuild replays: a category and/or a time range.</summary>
 internal sealed record RebuildRequest(string? Category, DateTimeOffset? From, DateTimeOffset? To);
+
+/// <summary>Who gives a parked event up, and why: both are recorded with it.</summary>
+internal sealed record SkipRequest(string? By, string? Reason);
 
 /// <summary>Answered 404 by the dispatcher.</summary>
 public sealed class UnknownProjectionException(string name) : EventSourcingException($"No projection named '{name}'.");

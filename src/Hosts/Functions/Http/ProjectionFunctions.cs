@@ -31,4 +31,9 @@ public sealed class ProjectionFunctions(FunctionsHttpAdapter http)
     public Task<IResult> RetryParkedEvent(
         [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.ParkedEventRetry)] HttpRequest req) =>
         http.RunAsync(nameof(RetryParkedEvent), req);
+
+    [Function(nameof(SkipParkedEvent))]
+    public Task<IResult> SkipParkedEvent(
+        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.ParkedEventSkip)] HttpRequest req) =>
+        http.RunAsync(nameof(SkipParkedEvent), req);
 }

@@ -1,0 +1,109 @@
+using Npgsql;
+using Serverless.EventSourcing.Postgres.Commands;
+using Serverless.EventSourcing.Postgres.EventStore;
+
+namespace Serverless.EventSourcing.Postgres.Tests;
+
+/// <summary>
+/// Log readers wait only for transactions that can still commit events: not for other databases' transactions, not
+/// for this database's transactions that never append, and not for a command that holds a stream lock but has not
+/// written yet. An append held open does hold them back, is reported, and is not skipped when it commits.
+/// </summary>
+public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
+{
+    [Fact]
+    public async Task Transactions_in_another_database_or_on_other_tables_do_not_hold_readers_back()
+    {
+        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        await db.ExecuteAsync("create table if not exists unrelated (x int)");
+        var otherDatabase = await db.Server.CreateDatabaseAsync();
+        try
+        {
+            // Given a transaction in another database and one in this database, both with an xid, left open
+            await using var elsewhere = await OpenInTransactionAsync(otherDatabase, "select pg_current_xact_id()");
+            await using var sameDatabase = await OpenInTransactionAsync(db.ConnectionString, "insert into unrelated values (1)");
+
+            // when an event is appended after them
+            var stream = StoreFixture.NewStream();
+            await db.Store.AppendAsync(stream, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+
+            // then a reader gets it at once, while both are still open
+            var seen = new List<EventEnvelope>();
+            await ReadToEndAsync(cursor, seen);
+            Assert.Contains(seen, e => e.StreamId == stream.Value);
+            Assert.Empty(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
+        }
+        finally
+        {
+            await db.Server.DropDatabaseAsync(otherDatabase);
+        }
+    }
+
+    [Fact]
+    public async Task A_command_holding_its_stream_lock_before_writing_does_not_hold_readers_back()
+    {
+        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var commands = new PostgresCommandStore(db.DataSource, db.Store);
+        await using var deciding = await commands.BeginAsync(StoreFixture.NewStream(), null, null);
+
+        var other = StoreFixture.NewStream();
+        await db.Store.AppendAsync(other, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+
+        var seen = new List<EventEnvelope>();
+        await ReadToEndAsync(cursor, seen);
+        Assert.Contains(seen, e => e.StreamId == other.Value);
+    }
+
+    [Fact]
+    public async Task An_open_append_holds_readers_back_is_reported_and_is_not_skipped_when_it_commits_late()
+    {
+        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var slow = StoreFixture.NewStream();
+        var fast = StoreFixture.NewStream();
+
+        // Given an append that took a lower position and stays open
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        var late = await db.Store.AppendAsync(tx, slow, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        var early = await db.Store.AppendAsync(fast, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        Assert.True(early.Positions[0] > late.Positions[0]);
+
+        // then readers wait for it, and it is named as what they wait for
+        var seen = new List<EventEnvelope>();
+        cursor = await ReadToEndAsync(cursor, seen);
+        Assert.DoesNotContain(seen, e => e.StreamId == slow.Value || e.StreamId == fast.Value);
+        var blocker = Assert.Single(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
+        Assert.Equal(connection.ProcessID, blocker.Pid);
+
+        // and once it commits, both arrive, each once
+        await tx.CommitAsync();
+        await ReadToEndAsync(cursor, seen);
+        Assert.Single(seen, e => e.StreamId == slow.Value);
+        Assert.Single(seen, e => e.StreamId == fast.Value);
+        Assert.Empty(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
+    }
+
+    private static async Task<NpgsqlConnection> OpenInTransactionAsync(string connectionString, string sql)
+    {
+        var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        await using var begin = new NpgsqlCommand("begin; " + sql, connection);
+        await begin.ExecuteNonQueryAsync();
+        return connection;
+    }
+
+    private async Task<LogCursor> ReadToEndAsync(LogCursor cursor, List<EventEnvelope> sink)
+    {
+        while (true)
+        {
+            var slice = await db.Store.ReadLogAsync(cursor, 100);
+            sink.AddRange(slice.Events);
+            if (slice.Events.Count == 0)
+            {
+                return cursor;
+            }
+
+            cursor = slice.Next;
+        }
+    }
+}
