@@ -10,4 +10,10 @@ public sealed record BenchmarkResult(
     [property: JsonPropertyName("p50_ms")] double? P50Ms,
     [property: JsonPropertyName("p99_ms")] double? P99Ms,
     [property: JsonPropertyName("baseline_events_per_s")] double? BaselineEventsPerSecond = null,
-    [property: JsonPropertyName("note")] string? Note = null);
+    [property: JsonPropertyName("note")] string? Note = null)
+{
+    /// <summary>Commands refused with 409 (only the HTTP scenarios count them).</summary>
+    [JsonPropertyName("conflicts")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? Conflicts { get; init; }
+}

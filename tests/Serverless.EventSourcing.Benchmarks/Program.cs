@@ -10,6 +10,7 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["load"] = LoadScenario.RunAsync,
     ["memory"] = MemoryScenario.RunAsync,
     ["http"] = HttpScenario.RunAsync,
+    ["http-hot"] = HttpScenario.RunHotAsync,
     ["projection"] = ProjectionScenario.RunAsync,
     ["lag"] = LagScenario.RunAsync,
     ["saga"] = SagaScenario.RunAsync,
