@@ -9,6 +9,7 @@ using Serverless.EventSourcing.Application.Bank;
 using Serverless.EventSourcing.Application.Bank.ReadModels;
 using Serverless.EventSourcing.Application.Bank.Transfers;
 using Serverless.EventSourcing.Application.Jobs;
+using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Application.Projections;
 using Serverless.EventSourcing.Maintenance;
 using Serverless.EventSourcing.Postgres.Maintenance;
@@ -78,6 +79,10 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IProjection, DailyTotalsProjection>();
         services.AddSingleton(new ProjectionOptions());
         services.AddSingleton<ProjectionDispatcher>();
+        services.AddSingleton<IProjectionDispatcher>(sp => sp.GetRequiredService<ProjectionDispatcher>());
+        services.AddSingleton<PostgresParkedMessages>();
+        services.AddSingleton<IParkedMessages>(sp => sp.GetRequiredService<PostgresParkedMessages>());
+        services.AddSingleton<KafkaBatchHandler>();
         services.AddSingleton<ProjectionCatchUp>();
         services.AddSingleton<ProjectionRebuilder>();
         services.AddSingleton<ProjectionStatus>();

@@ -1,6 +1,5 @@
 using System.Text;
 using Confluent.Kafka;
-using Microsoft.Extensions.Configuration;
 using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
@@ -8,22 +7,13 @@ using Serverless.EventSourcing.Projections;
 namespace Serverless.EventSourcing.Kafka;
 
 /// <summary>
-/// The relay's publisher in Azure: produces each envelope to <c>Kafka:EventsTopic</c>, keyed by stream id,
-/// and returns only when the broker acknowledged every message of the batch (acks=all, idempotent producer),
-/// so the relay moves its cursor only past events the topic holds. Any failed delivery throws.
-/// The message shape lives in <see cref="KafkaEnvelopeCodec"/>; this class only maps settings and produces.
+/// Produces envelopes to the events topic, keyed by stream id (so a stream's events share a partition, in order), and
+/// returns only when the broker acknowledged every message of the batch (acks=all, idempotent producer): the relay
+/// moves its cursor only past events the topic holds. Any failed delivery throws. One long-lived producer.
 /// </summary>
-public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
+public sealed class KafkaEventPublisher(KafkaSettings settings) : IEventPublisher, IDisposable
 {
-    private readonly IProducer<string, string> _producer;
-    private readonly string _topic;
-
-    public KafkaEventPublisher(IConfiguration configuration)
-    {
-        ArgumentNullException.ThrowIfNull(configuration);
-        _topic = Required(configuration, "Kafka:EventsTopic");
-        _producer = new ProducerBuilder<string, string>(ProducerConfigFrom(configuration)).Build();
-    }
+    private readonly IProducer<string, string> _producer = new ProducerBuilder<string, string>(settings.Producer()).Build();
 
     public async Task PublishAsync(IReadOnlyList<EventEnvelope> events, CancellationToken ct)
     {
@@ -31,45 +21,28 @@ public sealed class KafkaEventPublisher : IEventPublisher, IDisposable
         var deliveries = new Task<DeliveryResult<string, string>>[events.Count];
         for (var i = 0; i < events.Count; i++)
         {
-            var encoded = KafkaEnvelopeCodec.Encode(events[i]);
-            var headers = new Headers();
-            foreach (var (key, value) in encoded.Headers)
-            {
-                headers.Add(key, Encoding.UTF8.GetBytes(value));
-            }
-
-            deliveries[i] = _producer.ProduceAsync(_topic, new Message<string, string> { Key = encoded.Key, Value = encoded.Value, Headers = headers }, ct);
+            deliveries[i] = _producer.ProduceAsync(settings.Topic, ToMessage(events[i]), ct);
         }
 
         // ProduceAsync completes when the broker acknowledged the message and throws ProduceException when it did not.
         await Task.WhenAll(deliveries);
     }
 
-    public void Dispose() => _producer.Dispose();
-
-    /// <summary>Settings only: SaslSsl + PLAIN for Event Hubs (user <c>$ConnectionString</c>), Plaintext for a local broker.</summary>
-    private static ProducerConfig ProducerConfigFrom(IConfiguration configuration)
+    public void Dispose()
     {
-        var protocol = Enum.Parse<SecurityProtocol>(configuration["Kafka:SecurityProtocol"] is { Length: > 0 } p ? p : nameof(SecurityProtocol.Plaintext), ignoreCase: true);
-        var config = new ProducerConfig
-        {
-            BootstrapServers = Required(configuration, "Kafka:BootstrapServers"),
-            SecurityProtocol = protocol,
-            Acks = Acks.All,
-            EnableIdempotence = true,
-        };
-        if (protocol is SecurityProtocol.SaslSsl or SecurityProtocol.SaslPlaintext)
-        {
-            config.SaslMechanism = SaslMechanism.Plain;
-            config.SaslUsername = configuration["Kafka:SaslUsername"];
-            config.SaslPassword = configuration["Kafka:SaslPassword"];
-        }
-
-        return config;
+        _producer.Flush(TimeSpan.FromSeconds(5));
+        _producer.Dispose();
     }
 
-    private static string Required(IConfiguration configuration, string key) =>
-        configuration[key] is { Length: > 0 } value
-            ? value
-            : throw new InvalidOperationException($"Setting {key} ({key.Replace(":", "__", StringComparison.Ordinal)}) is required.");
+    private static Message<string, string> ToMessage(EventEnvelope e)
+    {
+        var encoded = KafkaEnvelopeCodec.Encode(e);
+        var headers = new Headers();
+        foreach (var (key, value) in encoded.Headers)
+        {
+            headers.Add(key, Encoding.UTF8.GetBytes(value));
+        }
+
+        return new Message<string, string> { Key = encoded.Key, Value = encoded.Value, Headers = headers };
+    }
 }

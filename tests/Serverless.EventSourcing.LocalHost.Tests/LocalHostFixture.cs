@@ -23,7 +23,7 @@ public class LocalHostFixture : IAsyncLifetime
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
-    public async Task InitializeAsync()
+    public virtual async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         var redis = await RedisServer.GetSharedAsync();

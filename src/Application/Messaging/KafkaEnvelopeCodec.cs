@@ -121,7 +121,9 @@ public static class KafkaEnvelopeCodec
         return envelopes;
     }
 
-    private static EventEnvelope DecodeTriggerMessage(string? json, int index)
+    /// <summary>One message of a trigger batch (see <see cref="DecodeTriggerBatch"/>).</summary>
+    /// <exception cref="FormatException">It is empty or not an envelope.</exception>
+    public static EventEnvelope DecodeTriggerMessage(string? json, int index)
     {
         var where = $"message {index} of the batch";
         try

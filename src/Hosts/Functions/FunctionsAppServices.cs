@@ -20,8 +20,14 @@ public static class FunctionsAppServices
     {
         services.AddServerlessEventSourcing(configuration, PostgresEntraToken.Provider());
         services.AddSingleton<FunctionsHttpAdapter>();
+        services.AddSingleton(sp => KafkaSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IEventPublisher, KafkaEventPublisher>();
         services.AddSingleton<EventRelay>();
+        if (!string.IsNullOrEmpty(configuration["Kafka:BootstrapServers"]))
+        {
+            services.AddHostedService<KafkaFastPath>();
+        }
+
         // Replaces the shared registration's local engine (the last registration wins): sagas run as Durable orchestrations.
         services.AddSingleton<ISagaEngine, DurableSagaEngine>();
         return services;

@@ -30,7 +30,7 @@ public static class LocalHostApp
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddServerlessEventSourcing(builder.Configuration);
-        builder.Services.AddLocalBackgroundWork();
+        builder.Services.AddLocalBackgroundWork(builder.Configuration);
 
         var app = builder.Build();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);

@@ -8,7 +8,22 @@ public sealed class AppendSignal
 {
     private TaskCompletionSource _next = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>
+    /// Raised after a committed append with its events exactly as stored, for the Kafka fast path. Best effort:
+    /// handlers must return at once and must not throw (the relay still delivers whatever they miss).
+    /// </summary>
+    public event Action<IReadOnlyList<Events.EventEnvelope>>? Committed;
+
+    /// <summary>Whether anyone wants the committed events (building them costs an allocation per event).</summary>
+    public bool WantsEvents => Committed is not null;
+
     public void Pulse() => Interlocked.Exchange(ref _next, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    public void Pulse(IReadOnlyList<Events.EventEnvelope> committed)
+    {
+        Pulse();
+        Committed?.Invoke(committed);
+    }
 
     /// <summary>Completes on the next pulse or after <paramref name="timeout"/>, whichever is first.</summary>
     public async Task WaitAsync(TimeSpan timeout, CancellationToken ct)

@@ -92,7 +92,7 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
             }
 
             _open = false;
-            store.Signal?.Pulse();
+            store.Announce(stream, events, metadata, result);
             return result;
         }
         catch (PostgresException ex) when (ex.SqlState == TakenKey)

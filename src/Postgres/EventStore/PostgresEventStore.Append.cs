@@ -9,7 +9,7 @@ namespace Serverless.EventSourcing.Postgres.EventStore;
 public sealed partial class PostgresEventStore
 {
     internal const string AppendSql =
-        "select appended_version, appended_position, was_duplicate from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
     public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
         AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, committed: true, ct);
@@ -35,7 +35,7 @@ public sealed partial class PostgresEventStore
             var result = await ReadAppendResultAsync(command, events.Count, ct);
             if (committed)
             {
-                signal?.Pulse();
+                Announce(stream, events, metadata, result);
             }
 
             return result;
@@ -44,6 +44,32 @@ public sealed partial class PostgresEventStore
         {
             throw StoreErrors.Translate(ex, stream.Value, expected);
         }
+    }
+
+    /// <summary>Tells in-process listeners about a committed append (wakes catch-up loops; hands events to the Kafka fast path).</summary>
+    internal void Announce(StreamId stream, IReadOnlyList<EventData> events, string[] metadata, AppendResult result)
+    {
+        if (signal is null)
+        {
+            return;
+        }
+
+        if (!signal.WantsEvents || result.WasDuplicate || result.CreatedAt is not { } createdAt)
+        {
+            signal.Pulse();
+            return;
+        }
+
+        var envelopes = new EventEnvelope[events.Count];
+        var first = result.NextExpectedVersion - events.Count + 1;
+        for (var i = 0; i < envelopes.Length; i++)
+        {
+            var e = events[i];
+            envelopes[i] = new EventEnvelope(e.EventId, stream.Value, stream.Category, e.Type, first + i, result.Positions[i], e.Data, metadata[i],
+                e.Metadata.SchemaVersion, e.Metadata.CorrelationId, createdAt[i]);
+        }
+
+        signal.Pulse(envelopes);
     }
 
     /// <summary>Adds the nine parameters of <c>es_append_events</c>.</summary>
@@ -86,6 +112,7 @@ public sealed partial class PostgresEventStore
     internal static async Task<AppendResult> ReadAppendResultAsync(NpgsqlDataReader reader, int count, CancellationToken ct)
     {
         var positions = new List<long>(count);
+        var createdAt = new List<DateTimeOffset>(count);
         long version = 0;
         var duplicate = false;
         while (await reader.ReadAsync(ct))
@@ -93,8 +120,9 @@ public sealed partial class PostgresEventStore
             version = reader.GetInt64(0);
             positions.Add(reader.GetInt64(1));
             duplicate = reader.GetBoolean(2);
+            createdAt.Add(reader.GetFieldValue<DateTimeOffset>(3));
         }
 
-        return new AppendResult(version, positions, duplicate);
+        return new AppendResult(version, positions, duplicate, createdAt);
     }
 }

@@ -16,7 +16,7 @@ public sealed partial class ProjectionDispatcher(
     IEventStore store,
     IEnumerable<IProjection> projections,
     ProjectionOptions options,
-    ILogger<ProjectionDispatcher> logger)
+    ILogger<ProjectionDispatcher> logger) : IProjectionDispatcher
 {
     public IReadOnlyList<IProjection> Projections { get; } = projections.ToList();
 

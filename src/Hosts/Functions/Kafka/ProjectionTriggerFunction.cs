@@ -1,23 +1,20 @@
 using Microsoft.Azure.Functions.Worker;
 using Serverless.EventSourcing.Application.Messaging;
-using Serverless.EventSourcing.Postgres.Projections;
 
 namespace Serverless.EventSourcing.Functions.Kafka;
 
 /// <summary>
-/// Hands batches from the events topic to the projection dispatcher (idempotent, heals gaps from the store).
-/// A failure (a stopped projection, a message that is not an envelope, the database away) fails the batch:
-/// the retry policy retries it forever with backoff, so the partition waits instead of skipping an event,
-/// and host.json keeps <c>commitOnFailure: false</c> so nothing is committed past it either.
+/// Batches from the events topic (Event Hubs' Kafka endpoint) to <see cref="KafkaBatchHandler"/>, the code the local
+/// consumer group runs too: a message that is not an envelope is parked and the partition moves on; an outage or a
+/// stopped projection fails the batch, which the retry policy retries with backoff and host.json keeps uncommitted
+/// (<c>commitOnFailure: false</c>), so nothing is skipped.
 /// <para>
-/// Protocol and AuthenticationMode are enums on the attribute and cannot come from settings
-/// (azure-functions-dotnet-worker #883, azure-functions-kafka-extension #348/#465), so they are fixed to the
-/// Azure broker, Event Hubs: SASL_SSL with PLAIN, user <c>$ConnectionString</c> and the namespace connection
-/// string as password, both from settings. A plaintext local broker cannot feed this trigger; the local host
-/// drives the same dispatcher from the Postgres log instead.
+/// Protocol and AuthenticationMode are attribute enums, not settings, so this trigger is fixed to SASL_SSL/PLAIN (user
+/// <c>$ConnectionString</c>); <see cref="ProjectionTriggerPlaintextFunction"/> serves a plaintext broker for
+/// <c>func start</c>. Each is switched off where it does not apply with <c>AzureWebJobs.&lt;name&gt;.Disabled</c>.
 /// </para>
 /// </summary>
-public sealed class ProjectionTriggerFunction(ProjectionDispatcher dispatcher)
+public sealed class ProjectionTriggerFunction(KafkaBatchHandler handler)
 {
     [Function(nameof(ProjectEvents))]
     [ExponentialBackoffRetry(-1, "00:00:02", "00:05:00")]
@@ -32,5 +29,5 @@ public sealed class ProjectionTriggerFunction(ProjectionDispatcher dispatcher)
             Password = "%Kafka:SaslPassword%",
             IsBatched = true)] string[] events,
         CancellationToken ct) =>
-        dispatcher.DispatchAsync(KafkaEnvelopeCodec.DecodeTriggerBatch(events), ct);
+        handler.HandleAsync(events, ct);
 }

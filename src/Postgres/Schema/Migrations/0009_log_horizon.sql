@@ -74,7 +74,9 @@ as $$
     order by a.xact_start;
 $$;
 
-create or replace function es_append_events(
+-- Returns created_at too, so an appender can hand the exact stored envelopes on at once (Kafka fast path).
+drop function es_append_events(text, text, bigint, uuid[], text[], int[], json[], json[], text[]);
+create function es_append_events(
     p_stream_id       text,
     p_category        text,
     p_expected        bigint,
@@ -84,7 +86,7 @@ create or replace function es_append_events(
     p_data            json[],
     p_metadata        json[],
     p_correlation_ids text[])
-returns table (appended_version bigint, appended_position bigint, was_duplicate boolean)
+returns table (appended_version bigint, appended_position bigint, was_duplicate boolean, appended_at timestamptz)
 language plpgsql
 as $$
 declare
@@ -117,7 +119,7 @@ begin
                    select 1 from unnest(v_existing) with ordinality as x(v, i)
                    where x.v <> v_existing[1] + x.i - 1) then
                 return query
-                    select e.stream_version, e.global_position, true from es_events e
+                    select e.stream_version, e.global_position, true, e.created_at from es_events e
                     where e.stream_id = p_stream_id
                       and e.stream_version between v_existing[1] and v_existing[v_count]
                     order by e.stream_version;
@@ -147,7 +149,7 @@ begin
         from unnest(p_event_ids, p_types, p_schema_versions, p_data, p_metadata, p_correlation_ids)
              with ordinality as u(id, t, sv, d, m, c, ord)
         order by u.ord
-        returning e.stream_version, e.global_position, false;
+        returning e.stream_version, e.global_position, false, e.created_at;
 end;
 $$;
 
