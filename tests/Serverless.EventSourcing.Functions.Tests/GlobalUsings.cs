@@ -3,3 +3,4 @@ global using System.Text;
 global using System.Text.Json;
 global using Serverless.EventSourcing.Testing;
 global using Xunit;
+global using Serverless.EventSourcing.Functions.Harness;

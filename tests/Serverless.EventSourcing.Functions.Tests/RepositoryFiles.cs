@@ -1,8 +1,6 @@
-using System.Reflection;
-
 namespace Serverless.EventSourcing.Functions.Tests;
 
-/// <summary>Files the tests read: the built app's metadata and the repository's settings files.</summary>
+/// <summary>The repository's settings files the tests read.</summary>
 internal static class RepositoryFiles
 {
     private static readonly Lazy<string> Root = new(FindRoot);
@@ -11,14 +9,6 @@ internal static class RepositoryFiles
 
     public static string HostJsonPath => Path.Combine(Root.Value, "host.json");
 
-    /// <summary>The functions.metadata the worker SDK generated when it built the app this test project references.</summary>
-    public static string FunctionsMetadataPath => Path.GetFullPath(BuildValue("FunctionsMetadataPath").Replace('\\', '/'));
-
-    /// <summary>True when the build left the KafkaTrigger file out (-p:ExcludeKafkaTrigger=true, as test.sh builds).</summary>
-    public static bool KafkaTriggerExcluded => string.Equals(BuildValue("ExcludeKafkaTrigger"), "true", StringComparison.OrdinalIgnoreCase);
-
-    private static string BuildValue(string key) =>
-        typeof(RepositoryFiles).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == key).Value ?? "";
 
     private static string FindRoot()
     {

@@ -12,5 +12,5 @@ internal static class Contract
         [.. JobSchedules.Maintenance, JobSchedules.Relay],
         [SagaOrchestrator.Name],
         [SagaOrchestrator.AdvanceActivity],
-        RepositoryFiles.KafkaTriggerExcluded ? [] : ["ProjectEvents", "ProjectEventsPlaintext"]);
+        BuiltApp.KafkaTriggerExcluded ? [] : ["ProjectEvents", "ProjectEventsPlaintext"]);
 }

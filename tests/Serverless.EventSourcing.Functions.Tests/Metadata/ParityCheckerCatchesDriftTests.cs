@@ -6,7 +6,7 @@ namespace Serverless.EventSourcing.Functions.Tests.Metadata;
 /// <summary>The checker fails when either side changes: the built app's metadata or the route table.</summary>
 public sealed class ParityCheckerCatchesDriftTests
 {
-    private static readonly string BuiltMetadata = File.ReadAllText(RepositoryFiles.FunctionsMetadataPath);
+    private static readonly string BuiltMetadata = File.ReadAllText(BuiltApp.MetadataPath);
 
     [Fact]
     public void A_route_changed_in_the_app_is_reported()

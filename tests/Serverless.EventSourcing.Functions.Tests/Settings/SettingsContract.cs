@@ -13,7 +13,7 @@ internal sealed record SettingReference(string Setting, string Location);
 internal static partial class SettingsContract
 {
     /// <summary>Every <c>%Setting%</c> in the bindings of the built app's functions.</summary>
-    public static IReadOnlyList<SettingReference> InMetadata(IEnumerable<Metadata.FunctionEntry> functions) =>
+    public static IReadOnlyList<SettingReference> InMetadata(IEnumerable<FunctionEntry> functions) =>
         functions.SelectMany(f => f.Bindings.SelectMany(b => b.SettingExpressions.SelectMany(text =>
             SettingExpression().Matches(text).Select(m => new SettingReference(m.Groups[1].Value, $"{f.Name}.{b.Name}"))))).ToList();
 

@@ -39,10 +39,11 @@ public sealed class DurableSagaEngine(IEventStore store) : ISagaEngine
         var client = Client.Value
             ?? throw new InvalidOperationException("No Durable client: sagas start only from a function that binds [DurableClient] and passes it to the HTTP adapter (StartSaga).");
         var instanceId = sagaId.ToString();
-        var created = true;
+        bool created;
         try
         {
-            await store.AppendAsync(SagaExecutor.StreamOf(sagaId), ExpectedVersion.NoStream, [started], ct);
+            // A repeat of the very same first event (same event id) is an idempotent no-op: not a new saga either.
+            created = !(await store.AppendAsync(SagaExecutor.StreamOf(sagaId), ExpectedVersion.NoStream, [started], ct)).WasDuplicate;
         }
         catch (WrongExpectedVersionException)
         {

@@ -1,8 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.EventSourcing.Functions.Tests.Metadata;
 
-namespace Serverless.EventSourcing.Functions.Tests.Hosts;
+namespace Serverless.EventSourcing.Functions.Harness;
 
 /// <summary>
 /// Calls a function's entry point as the worker would: an instance of its class from the app's services, trigger

@@ -1,6 +1,6 @@
 using System.Text.Json;
 
-namespace Serverless.EventSourcing.Functions.Tests.Metadata;
+namespace Serverless.EventSourcing.Functions.Harness;
 
 /// <summary>One binding of a function as the worker SDK describes it in functions.metadata.</summary>
 public sealed record FunctionBinding(string Name, string Type, string Direction, string? Route, IReadOnlyList<string> Methods, string? AuthLevel, string? Schedule)
@@ -20,7 +20,7 @@ public sealed record FunctionEntry(string Name, string EntryPoint, IReadOnlyList
 /// <summary>Reads the functions.metadata file the Functions worker SDK generates at build time.</summary>
 public static class FunctionsMetadata
 {
-    public static IReadOnlyList<FunctionEntry> Load() => Parse(File.ReadAllText(RepositoryFiles.FunctionsMetadataPath));
+    public static IReadOnlyList<FunctionEntry> Load() => Parse(File.ReadAllText(BuiltApp.MetadataPath));
 
     public static IReadOnlyList<FunctionEntry> Parse(string json)
     {

@@ -1,0 +1,19 @@
+using Serverless.EventSourcing.Functions.Harness;
+
+// The worker process of the kill-and-resume test: the app's orchestrator and activity on the Azure Storage backend,
+// until it is killed. Arguments: <postgres connection string> <storage connection string> <task hub> [redis].
+if (args.Length < 3)
+{
+    await Console.Error.WriteLineAsync("usage: <postgres> <storage> <task hub> [redis]");
+    return 2;
+}
+
+await using var app = AppServices.Build(new Dictionary<string, string?>
+{
+    ["Postgres:ConnectionString"] = args[0],
+    ["Redis:ConnectionString"] = args.Length > 3 ? args[3] : "",
+});
+await using var backend = await DurableSagaBackend.StartAsync(args[1], args[2], app);
+Console.WriteLine("READY");
+await Task.Delay(Timeout.Infinite);
+return 0;
