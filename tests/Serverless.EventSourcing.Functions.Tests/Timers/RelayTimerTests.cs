@@ -5,7 +5,10 @@ using Serverless.EventSourcing.Functions.Tests.Hosts;
 
 namespace Serverless.EventSourcing.Functions.Tests.Timers;
 
-/// <summary>The relay timer, invoked as the host invokes it, publishes the log to the topic on a Kafka-protocol endpoint.</summary>
+/// <summary>
+/// The relay timer, invoked as the host invokes it, publishes the log to the topic on a Kafka-protocol endpoint. The
+/// app's fast path publishes each committed append at once as well, so every event arrives once or twice, never zero.
+/// </summary>
 public sealed class RelayTimerTests(RelayTimerTests.Host host) : IClassFixture<RelayTimerTests.Host>
 {
     public sealed class Host : FunctionsAppHost
@@ -29,7 +32,7 @@ public sealed class RelayTimerTests(RelayTimerTests.Host host) : IClassFixture<R
     }
 
     [Fact]
-    public async Task Each_run_publishes_every_new_event_once_keyed_by_stream_in_stream_order()
+    public async Task The_timer_publishes_every_event_keyed_by_stream_and_the_fast_path_only_adds_repeats()
     {
         var streams = Enumerable.Range(0, 5).Select(_ => $"note-{Api.NewId()}").ToList();
         foreach (var round in Enumerable.Range(0, 4))
@@ -45,14 +48,17 @@ public sealed class RelayTimerTests(RelayTimerTests.Host host) : IClassFixture<R
         await RunRelayAsync();
         await RunRelayAsync();
 
-        var records = await ConsumeAsync(expected: 21);
-        Assert.Equal(21, records.Count);
+        var records = await ConsumeAsync(expected: 42);
         Assert.Equal(21, records.Select(r => r.EventId).Distinct().Count());
+        Assert.All(records.GroupBy(r => r.EventId), e => Assert.InRange(e.Count(), 1, 2));
         foreach (var stream in streams)
         {
-            var versions = records.Where(r => r.Key == stream).Select(r => r.Version).ToList();
-            Assert.Equal(Enumerable.Range(1, versions.Count).Select(v => (long)v), versions);
+            var versions = records.Where(r => r.Key == stream).Select(r => r.Version).Distinct().Order();
+            Assert.Equal(Enumerable.Range(1, stream == streams[0] ? 5 : 4).Select(v => (long)v), versions);
         }
+
+        var cursor = await host.Database.ScalarAsync<long>("select position from es_relay_cursors where name = 'kafka'");
+        Assert.Equal(await host.Database.ScalarAsync<long>("select max(global_position) from es_events"), cursor);
     }
 
     private Task RunRelayAsync() =>
