@@ -12,6 +12,15 @@ public sealed record BenchmarkResult(
     [property: JsonPropertyName("baseline_events_per_s")] double? BaselineEventsPerSecond = null,
     [property: JsonPropertyName("note")] string? Note = null)
 {
+    /// <summary>The same row shape inserted by pgbench at the same concurrency (append rows only): the physical limit.</summary>
+    [JsonPropertyName("pgbench_events_per_s")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PgbenchEventsPerSecond { get; init; }
+
+    [JsonPropertyName("pgbench_p99_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? PgbenchP99Ms { get; init; }
+
     /// <summary>Commands refused with 409 (only the HTTP scenarios count them).</summary>
     [JsonPropertyName("conflicts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

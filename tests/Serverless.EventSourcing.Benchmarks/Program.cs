@@ -13,6 +13,8 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["http-hot"] = HttpScenario.RunHotAsync,
     ["projection"] = ProjectionScenario.RunAsync,
     ["lag"] = LagScenario.RunAsync,
+    ["lag-kafka"] = LagScenario.RunKafkaAsync,
+    ["relay"] = RelayScenario.RunAsync,
     ["saga"] = SagaScenario.RunAsync,
     ["snapshot-job"] = SnapshotJobScenario.RunAsync,
 };

@@ -27,8 +27,13 @@ public static class AppendScenario
             var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
                 latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"bench-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
             var baseline = await BaselineAsync(db, writers, perWorker);
+            var (pgbench, pgbenchP99) = await Pgbench.RunAsync(db, writers, TimeSpan.FromSeconds(10));
             results.Add(new BenchmarkResult("append", writers, rate, latencies.Percentile(50), latencies.Percentile(99), baseline,
-                $"single event, distinct streams; {Math.Round(rate / baseline * 100)}% of baseline"));
+                $"single event, distinct streams; {Math.Round(rate / baseline * 100)}% of baseline, {Math.Round(rate / pgbench * 100)}% of pgbench")
+            {
+                PgbenchEventsPerSecond = pgbench,
+                PgbenchP99Ms = pgbenchP99,
+            });
         }
 
         foreach (var writers in new[] { 1, 8 })

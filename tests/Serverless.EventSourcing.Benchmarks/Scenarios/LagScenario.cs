@@ -10,17 +10,32 @@ namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 
 /// <summary>
 /// Appends at a steady 500 events/s through the local host's store and measures how long each takes to
-/// show in the balances read model (the host's own catch-up loops deliver it).
+/// show in the balances read model: <c>lag</c> with the host's catch-up loops delivering, <c>lag-kafka</c> with the
+/// relay, a Kafka-protocol endpoint (librdkafka's mock cluster) and the consumer group delivering.
 /// </summary>
 public static class LagScenario
 {
     private const int Accounts = 100;
     private const int RatePerSecond = 500;
 
-    public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale)
+    public static Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale) => RunAsync(scale, "lag", null);
+
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunKafkaAsync(int scale)
+    {
+        using var kafka = await Testing.KafkaEndpoint.StartAsync();
+        return await RunAsync(scale, "lag-kafka", new Dictionary<string, string?>
+        {
+            ["Projections:Delivery"] = "kafka",
+            ["Kafka:BootstrapServers"] = kafka.BootstrapServers,
+            ["Kafka:EventsTopic"] = "lag-events",
+            ["Kafka:ConsumerGroup"] = "lag-projections",
+        });
+    }
+
+    private static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale, string scenario, IDictionary<string, string?>? settings)
     {
         await using var db = await BenchmarkDatabase.CreateAsync();
-        await using var host = await LocalHostUnderTest.StartAsync(db);
+        await using var host = await LocalHostUnderTest.StartAsync(db, settings);
         var store = host.Services.GetRequiredService<IEventStore>();
         var events = host.Services.GetRequiredService<EventTypeRegistry>();
         for (var a = 0; a < Accounts; a++)
@@ -63,7 +78,7 @@ public static class LagScenario
 
         await stop.CancelAsync();
         await observer;
-        return [new BenchmarkResult("lag", 1, Math.Round(achieved, 1), latencies.Percentile(50), latencies.Percentile(99),
+        return [new BenchmarkResult(scenario, 1, Math.Round(achieved, 1), latencies.Percentile(50), latencies.Percentile(99),
             Note: $"append→visible in balances; {latencies.Count}/{total} observed; P90 {latencies.Percentile(90)} P95 {latencies.Percentile(95)} max {latencies.Percentile(100)} ms; events_per_s = append rate achieved")];
     }
 
