@@ -9,7 +9,9 @@ namespace Serverless.EventSourcing.Redis;
 /// <summary>
 /// Snapshots in Redis. Never fails a caller: when Redis is down, slow or not yet connected, calls return
 /// at once (or after <see cref="RedisCacheOptions.OperationTimeout"/>) as a miss. The multiplexer
-/// reconnects by itself; an outage is logged once when it starts and once when it ends.
+/// reconnects by itself; an outage (a lost connection or a Redis error) is logged once when it starts and once
+/// when it ends. A slow call is only a miss: on a busy machine single calls miss the deadline while Redis is
+/// healthy, and treating that as an outage made the cache flap. Slow calls are summed up at most once a minute.
 /// </summary>
 public sealed class RedisSnapshotCache : IAsyncDisposable
 {
@@ -17,6 +19,8 @@ public sealed class RedisSnapshotCache : IAsyncDisposable
     private readonly ILogger<RedisSnapshotCache> _logger;
     private readonly Task<ConnectionMultiplexer?> _connecting;
     private int _healthy = 1;
+    private int _slowCalls;
+    private long _slowReportedAt;
 
     public RedisSnapshotCache(RedisCacheOptions options, ILogger<RedisSnapshotCache> logger)
     {
@@ -71,7 +75,12 @@ public sealed class RedisSnapshotCache : IAsyncDisposable
             MarkUp();
             return result;
         }
-        catch (Exception ex) when (ex is TimeoutException or RedisException)
+        catch (TimeoutException)
+        {
+            NoteSlowCall();
+            return miss;
+        }
+        catch (RedisException ex)
         {
             MarkDown(ex);
             return miss;
@@ -93,6 +102,18 @@ public sealed class RedisSnapshotCache : IAsyncDisposable
         {
             _logger.LogWarning(ex, "Redis snapshot cache disabled: could not configure a connection");
             return null;
+        }
+    }
+
+    private void NoteSlowCall()
+    {
+        Interlocked.Increment(ref _slowCalls);
+        var now = Environment.TickCount64;
+        var last = Interlocked.Read(ref _slowReportedAt);
+        if (now - last >= 60_000 && Interlocked.CompareExchange(ref _slowReportedAt, now, last) == last)
+        {
+            _logger.LogInformation("{Count} Redis cache calls took over {Timeout} ms in the last minute and were served from PostgreSQL",
+                Interlocked.Exchange(ref _slowCalls, 0), _options.OperationTimeout.TotalMilliseconds);
         }
     }
 

@@ -24,6 +24,48 @@ public sealed class RedisCacheTests(PostgresDatabase db) : IClassFixture<Postgre
     }
 
     [Fact]
+    public async Task A_healthy_redis_under_concurrent_load_never_reports_an_outage_even_when_single_calls_are_slow()
+    {
+        // A deadline so tight that some calls miss it under load: they must count as misses, never as an outage.
+        var logger = new CountingLogger();
+        await using var tight = new RedisSnapshotCache(new RedisCacheOptions { ConnectionString = _redis.ConnectionString, OperationTimeout = TimeSpan.FromMilliseconds(1) }, logger);
+        await WaitUntilAsync(() => tight.IsConnected);
+        var snapshot = new Snapshot("account-load", 1, 1, "{}", DateTimeOffset.UtcNow);
+
+        await Task.WhenAll(Enumerable.Range(0, 32).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await tight.SetAsync(snapshot);
+                await tight.GetAsync(snapshot.StreamId);
+            }
+        })));
+
+        Assert.True(tight.IsConnected);
+        Assert.Equal(0, logger.Warnings);
+    }
+
+    private sealed class CountingLogger : Microsoft.Extensions.Logging.ILogger<RedisSnapshotCache>
+    {
+        private int _warnings;
+
+        public int Warnings => _warnings;
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(Microsoft.Extensions.Logging.LogLevel logLevel) => true;
+
+        public void Log<TState>(Microsoft.Extensions.Logging.LogLevel logLevel, Microsoft.Extensions.Logging.EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+            if (logLevel >= Microsoft.Extensions.Logging.LogLevel.Warning)
+            {
+                Interlocked.Increment(ref _warnings);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Snapshots_taken_are_written_to_redis_and_loads_read_them_from_there()
     {
         var bank = Bank(new SnapshotPolicy(3, null));
