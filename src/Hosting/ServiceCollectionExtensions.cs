@@ -5,9 +5,7 @@ using Npgsql;
 using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Api.Endpoints;
-using Serverless.EventSourcing.Application.Bank;
-using Serverless.EventSourcing.Application.Bank.ReadModels;
-using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Application.Jobs;
 using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Application.Projections;
@@ -37,10 +35,12 @@ public static class ServiceCollectionExtensions
     /// The one registration both hosts call, so they wire the same object graph. Hosts add only their
     /// trigger plumbing (and, in Azure, the Entra token provider for PostgreSQL).
     /// </summary>
+    /// <param name="modules">The domains this host serves (their aggregates, projections, sagas and read routes).</param>
     /// <param name="postgresTokenProvider">Required when <c>Postgres:UseEntraAuthentication</c> is true.</param>
     public static IServiceCollection AddServerlessEventSourcing(
         this IServiceCollection services,
         IConfiguration configuration,
+        IEnumerable<IDomainModule> modules,
         Func<CancellationToken, ValueTask<string>>? postgresTokenProvider = null)
     {
         var settings = EventSourcingSettings.From(configuration);
@@ -68,15 +68,11 @@ public static class ServiceCollectionExtensions
             ? new CachingSnapshotStore(sp.GetRequiredService<PostgresSnapshotStore>(), sp.GetRequiredService<RedisSnapshotCache>())
             : sp.GetRequiredService<PostgresSnapshotStore>());
 
-        services.AddSingleton(_ => BankDomain.CreateRegistry());
-        services.AddSingleton(sp => sp.GetRequiredService<AggregateRegistry>().Events);
+        services.AddDomainModules(modules);
         services.AddSingleton<AggregateRepository>();
         services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
         services.AddSingleton<CommandPipeline>();
 
-        services.AddSingleton<IProjection, BalancesProjection>();
-        services.AddSingleton<IProjection, StatementProjection>();
-        services.AddSingleton<IProjection, DailyTotalsProjection>();
         services.AddSingleton(new ProjectionOptions());
         services.AddSingleton<ProjectionDispatcher>();
         services.AddSingleton<IProjectionDispatcher>(sp => sp.GetRequiredService<ProjectionDispatcher>());
@@ -93,7 +89,6 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IReadModelQueries, PostgresReadModelQueries>();
         services.AddHostedService<RegisterProjectionsOnStartup>();
 
-        services.AddSingleton<ISagaDefinition>(TransferSaga.Definition);
         services.AddSingleton<SagaCatalog>();
         services.AddSingleton<SagaExecutor>();
         services.AddSingleton<SagaService>();

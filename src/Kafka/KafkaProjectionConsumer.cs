@@ -20,8 +20,28 @@ public sealed class KafkaProjectionConsumer(KafkaSettings settings, KafkaBatchHa
     /// <summary>Raised after a batch was applied and committed, with its size.</summary>
     public event Action<int>? Applied;
 
-    /// <summary>Runs until <paramref name="ct"/> is cancelled; Consume blocks, so this runs on a thread of its own.</summary>
-    public Task RunAsync(CancellationToken ct) => Task.Factory.StartNew(() => Run(ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    /// <summary>
+    /// Runs until <paramref name="ct"/> is cancelled, on a thread of its own (Consume blocks). A consumer that fails for
+    /// good (a fatal client error) is replaced by a new one after a pause; nothing it did not commit is lost.
+    /// </summary>
+    public Task RunAsync(CancellationToken ct) => Task.Factory.StartNew(() => RunUntilStoppedAsync(ct), ct, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+
+    private async Task RunUntilStoppedAsync(CancellationToken ct)
+    {
+        while (!ct.IsCancellationRequested)
+        {
+            try
+            {
+                await Run(ct);
+            }
+            catch (Exception ex) when (!ct.IsCancellationRequested)
+            {
+                logger.LogError(ex, "Kafka consumer failed; starting a new one");
+                Beat?.Invoke(ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(2), ct).ContinueWith(_ => { }, TaskScheduler.Default);
+            }
+        }
+    }
 
     private async Task Run(CancellationToken ct)
     {
@@ -69,7 +89,17 @@ public sealed class KafkaProjectionConsumer(KafkaSettings settings, KafkaBatchHa
                 }
 
                 failures = 0;
-                consumer.Commit(batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)));
+                try
+                {
+                    consumer.Commit(batch.GroupBy(r => r.TopicPartition).Select(g => new TopicPartitionOffset(g.Key, g.Max(r => r.Offset.Value) + 1)));
+                }
+                catch (KafkaException ex) when (!ex.Error.IsFatal)
+                {
+                    // A rebalance took the partitions meanwhile: whoever owns them now gets the batch again, and the
+                    // dispatcher skips what this consumer already applied.
+                    logger.LogWarning("Kafka commit after a batch of {Count} failed ({Reason}); the batch will be delivered again", batch.Count, ex.Error.Reason);
+                }
+
                 Applied?.Invoke(batch.Count);
                 Beat?.Invoke(null);
             }

@@ -12,7 +12,7 @@ public sealed class BankServices
 {
     public BankServices(NpgsqlDataSource dataSource, CommandOptions? options = null, Func<IEventStore, IEventStore>? wrapStore = null, ISnapshotStore? snapshots = null, Func<ICommandStore, ICommandStore>? wrapCommands = null)
     {
-        Registry = BankDomain.CreateRegistry();
+        Registry = BankModule.CreateRegistry();
         PostgresStore = new PostgresEventStore(dataSource);
         Store = wrapStore?.Invoke(PostgresStore) ?? PostgresStore;
         Snapshots = snapshots ?? new PostgresSnapshotStore(dataSource, keepPerStream: 3);

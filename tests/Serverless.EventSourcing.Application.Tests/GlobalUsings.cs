@@ -1,6 +1,6 @@
 global using Serverless.EventSourcing.Aggregates;
-global using Serverless.EventSourcing.Application.Bank;
-global using Serverless.EventSourcing.Application.Bank.Accounts;
+global using Serverless.EventSourcing.Samples.Bank;
+global using Serverless.EventSourcing.Samples.Bank.Accounts;
 global using Serverless.EventSourcing.Commands;
 global using Serverless.EventSourcing.Events;
 global using Serverless.EventSourcing.Snapshots;

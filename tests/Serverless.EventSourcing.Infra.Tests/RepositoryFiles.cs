@@ -13,6 +13,16 @@ internal static class RepositoryFiles
 
     public static string MainBicepPath => Path.Combine(InfraDirectory, "main.bicep");
 
+    public static string MainBicepParamPath => Path.Combine(InfraDirectory, "main.bicepparam");
+
+    /// <summary>Every .bicep file under infra/ (main.bicep and the modules), relative to infra/, sorted.</summary>
+    public static IReadOnlyList<string> BicepTemplates() =>
+        Directory
+            .EnumerateFiles(InfraDirectory, "*.bicep", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(InfraDirectory, path))
+            .Order(StringComparer.Ordinal)
+            .ToList();
+
     /// <summary>The one Bicep file under infra/ that declares the Function App's appsettings.</summary>
     public static string FunctionAppBicepPath()
     {

@@ -62,6 +62,9 @@ public class CrossCuttingTests(LocalHostFixture host) : IClassFixture<LocalHostF
         var document = await (await host.NewClient(withKey: false).GetAsync("/api/openapi.json")).JsonAsync();
 
         var operations = document.GetProperty("paths").EnumerateObject().SelectMany(p => p.Value.EnumerateObject().Select(o => o.Value.GetProperty("operationId").GetString()!)).ToHashSet();
-        Assert.Equal(Application.Api.ApiRoutes.All.Select(r => r.Name).ToHashSet(), operations);
+        // read/{*path} is listed as the read routes the modules registered (here the bank's).
+        var expected = Application.Api.ApiRoutes.All.Where(r => r.Name != "ReadModel").Select(r => r.Name)
+            .Concat(["Read accounts/{id}", "Read accounts/{id}/statement", "Read daily-totals"]);
+        Assert.Equal(expected.ToHashSet(), operations);
     }
 }

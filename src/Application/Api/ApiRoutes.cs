@@ -27,9 +27,7 @@ public static class ApiRoutes
         public const string ParkedEvents = "projections/{name}/parked";
         public const string ParkedEventRetry = "projections/{name}/parked/{id}/retry";
         public const string ParkedEventSkip = "projections/{name}/parked/{id}/skip";
-        public const string AccountBalance = "read/accounts/{id}";
-        public const string AccountStatement = "read/accounts/{id}/statement";
-        public const string DailyTotals = "read/daily-totals";
+        public const string ReadModel = "read/{*path}";
         public const string Sagas = "sagas/{name}";
         public const string Saga = "sagas/{name}/{id}";
         public const string Health = "health";
@@ -76,9 +74,7 @@ public static class ApiRoutes
         new("ListParkedEvents", Methods.Get, Templates.ParkedEvents, "Events parked after failing"),
         new("RetryParkedEvent", Methods.Post, Templates.ParkedEventRetry, "Apply a parked event again"),
         new("SkipParkedEvent", Methods.Post, Templates.ParkedEventSkip, "Give up a parked event that will never apply ({by, reason} recorded); the projection moves on and reports divergence"),
-        new("GetAccountBalance", Methods.Get, Templates.AccountBalance, "Read model: an account's balance"),
-        new("GetAccountStatement", Methods.Get, Templates.AccountStatement, "Read model: movements with running balance, paged"),
-        new("GetDailyTotals", Methods.Get, Templates.DailyTotals, "Read model: totals per currency for a UTC day"),
+        new("ReadModel", Methods.Get, Templates.ReadModel, "Read models: the read routes the domain modules register under read/"),
         new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)"),
         new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history"),
         new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true),

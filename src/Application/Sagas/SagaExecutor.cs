@@ -28,10 +28,10 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
     public async Task<(SagaState State, long Version, IReadOnlyList<EventEnvelope> History)> LoadAsync(Guid sagaId, CancellationToken ct = default)
     {
         var slice = await store.ReadStreamAsync(StreamOf(sagaId), 1, 10_000, ReadDirection.Forward, ct);
-        var state = new SagaState();
+        var state = SagaState.Initial;
         foreach (var e in slice.Events)
         {
-            state.Apply(events.Deserialize(e));
+            state = state.Apply(events.Deserialize(e));
         }
 
         return (state, slice.Version, slice.Events);
@@ -62,7 +62,7 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
             {
                 var metadata = new EventMetadata { CorrelationId = sagaId.ToString(), CausationId = sagaId.ToString() };
                 await store.AppendAsync(StreamOf(sagaId), ExpectedVersion.Exactly(version), [events.ToEventData(outcome, metadata)], ct);
-                state.Apply(outcome);
+                state = state.Apply(outcome);
             }
             catch (WrongExpectedVersionException)
             {
@@ -125,9 +125,8 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
         timeoutSource.CancelAfter(timeout);
         try
         {
-            var body = JsonSerializer.SerializeToElement(command.Body, command.Body.GetType(), EventJson.Options);
-            var request = new CommandRequest(command.AggregateType, command.AggregateId, command.Command, body, IdempotencyKey: key, CorrelationId: sagaId.ToString(), CausationId: sagaId.ToString());
-            return (await pipeline.ExecuteAsync(request, timeoutSource.Token), null);
+            var context = new CommandContext(IdempotencyKey: key, CorrelationId: sagaId.ToString(), CausationId: sagaId.ToString());
+            return (await pipeline.ExecuteAsync(command.AggregateId, command.Command, context, timeoutSource.Token), null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)
         {

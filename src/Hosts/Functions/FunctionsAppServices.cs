@@ -2,10 +2,12 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Functions.Http;
 using Serverless.EventSourcing.Functions.Sagas;
+using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Hosting;
 using Serverless.EventSourcing.Kafka;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
+using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.Sagas;
 
 namespace Serverless.EventSourcing.Functions;
@@ -16,9 +18,12 @@ namespace Serverless.EventSourcing.Functions;
 /// </summary>
 public static class FunctionsAppServices
 {
+    /// <summary>The domains this app serves: the sample bank. A team's own module is added here.</summary>
+    public static IReadOnlyList<IDomainModule> Modules { get; } = [new BankModule()];
+
     public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddServerlessEventSourcing(configuration, PostgresEntraToken.Provider());
+        services.AddServerlessEventSourcing(configuration, Modules, PostgresEntraToken.Provider());
         services.AddSingleton<FunctionsHttpAdapter>();
         services.AddSingleton(sp => KafkaSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IEventPublisher, KafkaEventPublisher>();

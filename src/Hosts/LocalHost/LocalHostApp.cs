@@ -1,4 +1,6 @@
+using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.LocalHost.Background;
 
 namespace Serverless.EventSourcing.LocalHost;
@@ -9,7 +11,8 @@ public static class LocalHostApp
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
     /// <param name="overrides">Settings applied last (tests use them to point at their own servers).</param>
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null)
+    /// <param name="modules">The domains to serve; the sample bank when not given.</param>
+    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, IReadOnlyList<IDomainModule>? modules = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         // Same keys as the Functions app settings: local.settings.json "Values" first, then the environment, then the command line.
@@ -29,7 +32,7 @@ public static class LocalHostApp
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        builder.Services.AddServerlessEventSourcing(builder.Configuration);
+        builder.Services.AddServerlessEventSourcing(builder.Configuration, modules ?? [new BankModule()]);
         builder.Services.AddLocalBackgroundWork(builder.Configuration);
 
         var app = builder.Build();

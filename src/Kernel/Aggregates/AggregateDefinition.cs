@@ -11,7 +11,7 @@ namespace Serverless.EventSourcing.Aggregates;
 public sealed class AggregateDefinition<TState> : IAggregateDefinition
     where TState : class
 {
-    private readonly Dictionary<Type, Func<TState, object, TState>> _folds = [];
+    private readonly Folds<TState> _folds = new();
     private readonly Dictionary<string, ICommandHandler> _commands = new(StringComparer.Ordinal);
 
     /// <param name="stateSchemaVersion">Bump when the state's shape changes: older snapshots are then ignored.</param>
@@ -33,15 +33,17 @@ public sealed class AggregateDefinition<TState> : IAggregateDefinition
 
     public IReadOnlyCollection<string> CommandNames => _commands.Keys;
 
-    IEnumerable<Type> IAggregateDefinition.EventTypes => _folds.Keys;
+    IEnumerable<Type> IAggregateDefinition.EventTypes => _folds.EventTypes;
+
+    IEnumerable<ICommandHandler> IAggregateDefinition.Commands => _commands.Values;
 
     object IAggregateDefinition.Initial => Initial;
 
-    /// <summary>How <typeparamref name="TEvent"/> changes the state. Must be pure.</summary>
+    /// <summary>How <typeparamref name="TEvent"/> changes the state; declared once per event. Must be pure.</summary>
     public AggregateDefinition<TState> On<TEvent>(Func<TState, TEvent, TState> fold)
         where TEvent : class
     {
-        _folds.Add(typeof(TEvent), (state, e) => fold(state, (TEvent)e));
+        _folds.On(fold);
         return this;
     }
 
@@ -63,10 +65,7 @@ public sealed class AggregateDefinition<TState> : IAggregateDefinition
         return this;
     }
 
-    public TState Apply(TState state, object domainEvent) =>
-        _folds.TryGetValue(domainEvent.GetType(), out var fold)
-            ? fold(state, domainEvent)
-            : throw new InvalidOperationException($"Aggregate {Category} has no fold for {domainEvent.GetType().Name}.");
+    public TState Apply(TState state, object domainEvent) => _folds.Apply(state, domainEvent);
 
     object IAggregateDefinition.Apply(object state, object domainEvent) => Apply((TState)state, domainEvent);
 

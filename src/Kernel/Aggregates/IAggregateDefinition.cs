@@ -17,6 +17,8 @@ public interface IAggregateDefinition
 
     IReadOnlyCollection<string> CommandNames { get; }
 
+    IEnumerable<ICommandHandler> Commands { get; }
+
     object Apply(object state, object domainEvent);
 
     string SerializeState(object state);

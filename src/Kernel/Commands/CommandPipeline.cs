@@ -26,23 +26,46 @@ public sealed class CommandPipeline(
 {
     public const int MaxIdempotencyKeyLength = 200;
 
+    /// <summary>The string-and-JSON form, as HTTP delivers commands: aggregate and command by name, the payload parsed here.</summary>
     public async Task<CommandResult> ExecuteAsync(CommandRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!aggregates.TryGet(request.AggregateType, out var definition))
         {
-            return NotFound(request, $"Unknown aggregate type '{request.AggregateType}'.");
+            return NotFound($"{request.AggregateType}-{request.AggregateId}", $"Unknown aggregate type '{request.AggregateType}'.");
         }
 
         if (!definition.TryGetCommand(request.Command, out var handler))
         {
-            return NotFound(request, $"Aggregate '{request.AggregateType}' has no command '{request.Command}'.");
+            return NotFound($"{request.AggregateType}-{request.AggregateId}", $"Aggregate '{request.AggregateType}' has no command '{request.Command}'.");
         }
 
         var stream = StreamId.For(definition.Category, request.AggregateId, "id");
-        var command = handler.Parse(request.Body);
-        var key = CheckKey(request.IdempotencyKey);
-        var hash = key is null ? "" : RequestHash(stream, handler.Name, command, request.ExpectedVersion);
+        return await ExecuteCoreAsync(definition, handler, stream, handler.Parse(request.Body), request.Context, ct);
+    }
+
+    /// <summary>The typed entry, for sagas and code: the command's type names its aggregate.</summary>
+    public Task<CommandResult> ExecuteAsync<TCommand>(string aggregateId, TCommand command, CommandContext? context = null, CancellationToken ct = default)
+        where TCommand : class, ICommand =>
+        ExecuteAsync(aggregateId, (ICommand)command, context, ct);
+
+    /// <inheritdoc cref="ExecuteAsync{TCommand}"/>
+    public Task<CommandResult> ExecuteAsync(string aggregateId, ICommand command, CommandContext? context = null, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (!aggregates.TryGetByCommand(command.GetType(), out var definition, out var handler))
+        {
+            throw new InvalidOperationException($"No registered aggregate handles {command.GetType().Name}.");
+        }
+
+        command.Validate();
+        return ExecuteCoreAsync(definition, handler, StreamId.For(definition.Category, aggregateId, "id"), command, context ?? CommandContext.None, ct);
+    }
+
+    private async Task<CommandResult> ExecuteCoreAsync(IAggregateDefinition definition, ICommandHandler handler, StreamId stream, ICommand command, CommandContext context, CancellationToken ct)
+    {
+        var key = CheckKey(context.IdempotencyKey);
+        var hash = key is null ? "" : RequestHash(stream, handler.Name, command, context.ExpectedVersion);
 
         // Writers of this stream wait for each other on its lock, so the only reason to go round again is a key that a
         // request on another stream recorded meanwhile; the next round finds that record.
@@ -55,7 +78,7 @@ public sealed class CommandPipeline(
             }
 
             var loaded = await repository.LoadForWriteAsync(definition, stream, write, ct);
-            var outcome = await DecideAndCommitAsync(request, handler, command, stream, loaded, write, key, hash, ct);
+            var outcome = await DecideAndCommitAsync(context, handler, command, stream, loaded, write, key, hash, ct);
             if (outcome is not null || attempt >= options.MaxAttempts)
             {
                 return outcome ?? throw new InvalidOperationException($"Idempotency-Key {key} kept being taken by other requests.");
@@ -65,7 +88,7 @@ public sealed class CommandPipeline(
 
     /// <summary>Decides on the locked state and commits; null when the idempotency key was taken meanwhile (nothing written).</summary>
     private async Task<CommandResult?> DecideAndCommitAsync(
-        CommandRequest request, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, CancellationToken ct)
+        CommandContext context, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, CancellationToken ct)
     {
         if (loaded.IsDeleted)
         {
@@ -74,10 +97,10 @@ public sealed class CommandPipeline(
 
         if (!loaded.Exists && !handler.Creates)
         {
-            return NotFound(request, $"{stream.Value} does not exist.");
+            return NotFound(stream.Value, $"{stream.Value} does not exist.");
         }
 
-        if (request.ExpectedVersion is { } pinned && !pinned.Accepts(loaded.Version))
+        if (context.ExpectedVersion is { } pinned && !pinned.Accepts(loaded.Version))
         {
             return Conflict(stream, loaded.Version);
         }
@@ -98,7 +121,7 @@ public sealed class CommandPipeline(
             return key is null || await write.CommitRecordAsync(Record(key, hash, rejected), ct) ? rejected : null;
         }
 
-        var metadata = new EventMetadata { CorrelationId = request.CorrelationId ?? commandId, CausationId = request.CausationId ?? commandId, UserId = request.UserId };
+        var metadata = new EventMetadata { CorrelationId = context.CorrelationId ?? commandId, CausationId = context.CausationId ?? commandId, UserId = context.UserId };
         var eventData = decision.Events.Select(e => aggregates.Events.ToEventData(e, metadata)).ToList();
         var result = new CommandResult
         {
@@ -189,8 +212,8 @@ public sealed class CommandPipeline(
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 
-    private static CommandResult NotFound(CommandRequest request, string message) =>
-        new() { Status = CommandStatus.NotFound, StreamId = $"{request.AggregateType}-{request.AggregateId}", Message = message };
+    private static CommandResult NotFound(string streamId, string message) =>
+        new() { Status = CommandStatus.NotFound, StreamId = streamId, Message = message };
 
     private static CommandResult Conflict(StreamId stream, long current) => new()
     {

@@ -48,6 +48,13 @@ public sealed class EventTypeRegistry
 
     public bool IsKnown(string name) => _byName.ContainsKey(name);
 
+    /// <summary>The stored names of event types, for a projection's <c>EventTypes</c> (names are written once, at registration).</summary>
+    public IReadOnlySet<string> NamesOf(params Type[] types)
+    {
+        ArgumentNullException.ThrowIfNull(types);
+        return types.Select(NameOf).ToHashSet(StringComparer.Ordinal);
+    }
+
     public string NameOf(Type type) =>
         _byType.TryGetValue(type, out var r) ? r.Name : throw new InvalidOperationException($"Event type {type.Name} is not registered.");
 

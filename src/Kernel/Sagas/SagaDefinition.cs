@@ -3,8 +3,8 @@ using Serverless.EventSourcing.Events;
 
 namespace Serverless.EventSourcing.Sagas;
 
-/// <summary>One command a step runs (or its compensation), through the command pipeline.</summary>
-public sealed record SagaCommand(string AggregateType, string AggregateId, string Command, object Body);
+/// <summary>One command a step runs (or its compensation), through the command pipeline's typed entry: the command's type names its aggregate.</summary>
+public sealed record SagaCommand(string AggregateId, ICommand Command);
 
 /// <summary>How often a step (or its compensation) is tried before failing for good, and how long to wait in between.</summary>
 public sealed record SagaRetry(int MaxAttempts, TimeSpan FirstDelay, double Backoff = 2)

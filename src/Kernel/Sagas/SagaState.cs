@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using System.Text.Json;
+using Serverless.EventSourcing.Aggregates;
 using static Serverless.EventSourcing.Sagas.SagaEvents;
 
 namespace Serverless.EventSourcing.Sagas;
@@ -12,71 +14,56 @@ public enum SagaStatus
     FailedNeedsAttention,
 }
 
-/// <summary>What a saga instance has done so far, folded from its history, and what it should do next.</summary>
-public sealed class SagaState
+/// <summary>
+/// What a saga instance has done so far, folded from its history (one fold per event, like an aggregate's state), and
+/// what it should do next. Immutable: <see cref="Apply"/> returns the next state.
+/// </summary>
+public sealed record SagaState
 {
-    private readonly Dictionary<int, int> _failures = [];
-    private readonly Dictionary<int, int> _compensationFailures = [];
-    private readonly HashSet<int> _succeeded = [];
-    private readonly HashSet<int> _compensated = [];
-    private readonly HashSet<int> _compensationGaveUp = [];
+    private static readonly Folds<SagaState> Folds = new Folds<SagaState>()
+        .On<SagaStarted>((s, e) => s with { Saga = e.Saga, Input = e.Input })
+        .On<SagaStepSucceeded>((s, e) => s with { Succeeded = s.Succeeded.Add(e.Step) })
+        .On<SagaStepFailed>((s, e) => (s with { Failures = s.Failures.SetItem(e.Step, e.Attempt) }) switch
+        {
+            var next when e.Permanent => next with { Status = SagaStatus.Compensating, Reason = $"step {e.Name} failed: {e.Error}" },
+            var next => next,
+        })
+        .On<SagaCompensationSucceeded>((s, e) => s with { Compensated = s.Compensated.Add(e.Step) })
+        .On<SagaCompensationFailed>((s, e) => (s with { CompensationFailures = s.CompensationFailures.SetItem(e.Step, e.Attempt) }) switch
+        {
+            var next when e.Permanent => next with { CompensationGaveUp = s.CompensationGaveUp.Add(e.Step), Reason = $"compensation of {e.Name} failed: {e.Error}" },
+            var next => next,
+        })
+        .On<SagaCompleted>((s, _) => s with { Status = SagaStatus.Completed })
+        .On<SagaCompensated>((s, _) => s with { Status = SagaStatus.Compensated })
+        .On<SagaNeedsAttention>((s, e) => s with { Status = SagaStatus.FailedNeedsAttention, Reason = e.Reason });
 
-    public string? Saga { get; private set; }
+    public static SagaState Initial { get; } = new();
 
-    public JsonElement Input { get; private set; }
+    public string? Saga { get; private init; }
 
-    public SagaStatus Status { get; private set; } = SagaStatus.Running;
+    public JsonElement Input { get; private init; }
 
-    public string? Reason { get; private set; }
+    public SagaStatus Status { get; private init; } = SagaStatus.Running;
+
+    public string? Reason { get; private init; }
 
     public bool Started => Saga is not null;
 
     public bool IsFinished => Status is SagaStatus.Completed or SagaStatus.Compensated or SagaStatus.FailedNeedsAttention;
 
-    public void Apply(object e)
-    {
-        switch (e)
-        {
-            case SagaStarted s:
-                Saga = s.Saga;
-                Input = s.Input;
-                break;
-            case SagaStepSucceeded s:
-                _succeeded.Add(s.Step);
-                break;
-            case SagaStepFailed f:
-                _failures[f.Step] = f.Attempt;
-                if (f.Permanent)
-                {
-                    Status = SagaStatus.Compensating;
-                    Reason = $"step {f.Name} failed: {f.Error}";
-                }
+    private ImmutableDictionary<int, int> Failures { get; init; } = ImmutableDictionary<int, int>.Empty;
 
-                break;
-            case SagaCompensationSucceeded c:
-                _compensated.Add(c.Step);
-                break;
-            case SagaCompensationFailed f:
-                _compensationFailures[f.Step] = f.Attempt;
-                if (f.Permanent)
-                {
-                    _compensationGaveUp.Add(f.Step);
-                    Reason = $"compensation of {f.Name} failed: {f.Error}";
-                }
+    private ImmutableDictionary<int, int> CompensationFailures { get; init; } = ImmutableDictionary<int, int>.Empty;
 
-                break;
-            case SagaCompleted:
-                Status = SagaStatus.Completed;
-                break;
-            case SagaCompensated:
-                Status = SagaStatus.Compensated;
-                break;
-            case SagaNeedsAttention n:
-                Status = SagaStatus.FailedNeedsAttention;
-                Reason = n.Reason;
-                break;
-        }
-    }
+    private ImmutableHashSet<int> Succeeded { get; init; } = [];
+
+    private ImmutableHashSet<int> Compensated { get; init; } = [];
+
+    private ImmutableHashSet<int> CompensationGaveUp { get; init; } = [];
+
+    /// <summary>The state after <paramref name="e"/> (one of <see cref="SagaEvents"/>).</summary>
+    public SagaState Apply(object e) => Folds.Apply(this, e);
 
     /// <summary>The single next action; pure, so both engines and the tests agree on it.</summary>
     public SagaAction Next(ISagaDefinition definition)
@@ -91,9 +78,9 @@ public sealed class SagaState
         {
             for (var i = 0; i < definition.Steps.Count; i++)
             {
-                if (!_succeeded.Contains(i))
+                if (!Succeeded.Contains(i))
                 {
-                    return new SagaAction(SagaActionKind.Execute, i, _failures.GetValueOrDefault(i) + 1);
+                    return new SagaAction(SagaActionKind.Execute, i, Failures.GetValueOrDefault(i) + 1);
                 }
             }
 
@@ -102,11 +89,11 @@ public sealed class SagaState
 
         for (var i = definition.Steps.Count - 1; i >= 0; i--)
         {
-            if (_succeeded.Contains(i) && definition.Steps[i].Undo is not null && !_compensated.Contains(i))
+            if (Succeeded.Contains(i) && definition.Steps[i].Undo is not null && !Compensated.Contains(i))
             {
-                return _compensationGaveUp.Contains(i)
+                return CompensationGaveUp.Contains(i)
                     ? new SagaAction(SagaActionKind.NeedsAttention, i, 0)
-                    : new SagaAction(SagaActionKind.Compensate, i, _compensationFailures.GetValueOrDefault(i) + 1);
+                    : new SagaAction(SagaActionKind.Compensate, i, CompensationFailures.GetValueOrDefault(i) + 1);
             }
         }
 

@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Serverless.EventSourcing.Modules;
 
 namespace Serverless.EventSourcing.Postgres.Schema;
 
@@ -8,7 +9,8 @@ namespace Serverless.EventSourcing.Postgres.Schema;
 /// Applies the numbered embedded scripts that have not run yet, in order, in one transaction under a
 /// transaction-scoped advisory lock, so concurrent start-ups (and PgBouncer in transaction mode) are safe.
 /// </summary>
-public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger)
+/// <param name="modules">Domain modules' read-model schemas, applied after the store's own, each tracked by module.</param>
+public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMigrator> logger, IEnumerable<ModuleMigrations>? modules = null)
 {
     // Any fixed number works; it only has to be the same for every instance of the app.
     private const long MigrationLockKey = 0x65735F6D69677261; // "es_migra"
@@ -62,23 +64,60 @@ public sealed class SchemaMigrator(NpgsqlDataSource dataSource, ILogger<SchemaMi
             count++;
         }
 
+        count += await MigrateModulesAsync(connection, tx, ct);
         await tx.CommitAsync(ct);
         return count;
     }
 
-    private static List<Migration> LoadMigrations()
+    private async Task<int> MigrateModulesAsync(NpgsqlConnection connection, NpgsqlTransaction tx, CancellationToken ct)
     {
-        var assembly = typeof(SchemaMigrator).Assembly;
-        return assembly.GetManifestResourceNames()
-            .Where(n => n.StartsWith("Migrations.", StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
-            .Select(n => Load(assembly, n))
-            .OrderBy(m => m.Version)
-            .ToList();
+        var sets = modules?.ToList() ?? [];
+        if (sets.Count == 0)
+        {
+            return 0;
+        }
+
+        await connection.ExecuteAsync(tx,
+            "create table if not exists es_module_migrations (module text not null, version int not null, name text not null, " +
+            "applied_at timestamptz not null default now(), primary key (module, version))", ct);
+        var count = 0;
+        foreach (var set in sets)
+        {
+            var applied = new HashSet<int>();
+            await using (var read = new NpgsqlCommand("select version from es_module_migrations where module = $1", connection, tx))
+            {
+                read.Parameters.AddWithValue(set.Module);
+                await using var reader = await read.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    applied.Add(reader.GetInt32(0));
+                }
+            }
+
+            foreach (var migration in Load(set.Assembly, set.ResourcePrefix).Where(m => !applied.Contains(m.Version)))
+            {
+                await connection.ExecuteAsync(tx, migration.Sql, ct);
+                await connection.ExecuteAsync(tx, "insert into es_module_migrations (module, version, name) values ($1, $2, $3)", ct, set.Module, migration.Version, migration.Name);
+                logger.LogInformation("Applied migration {Version} {Name} of module {Module}", migration.Version, migration.Name, set.Module);
+                count++;
+            }
+        }
+
+        return count;
     }
 
-    private static Migration Load(Assembly assembly, string resource)
+    private static List<Migration> LoadMigrations() => Load(typeof(SchemaMigrator).Assembly, "Migrations.");
+
+    private static List<Migration> Load(Assembly assembly, string prefix) =>
+        assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith(prefix, StringComparison.Ordinal) && n.EndsWith(".sql", StringComparison.Ordinal))
+            .Select(n => Load(assembly, n, prefix))
+            .OrderBy(m => m.Version)
+            .ToList();
+
+    private static Migration Load(Assembly assembly, string resource, string prefix)
     {
-        var name = resource["Migrations.".Length..^".sql".Length];
+        var name = resource[prefix.Length..^".sql".Length];
         var version = int.Parse(name[..name.IndexOf('_', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
         using var stream = assembly.GetManifestResourceStream(resource)!;
         using var reader = new StreamReader(stream);

@@ -1,6 +1,6 @@
 namespace Serverless.EventSourcing.Application.Tests.Commands;
 
-public class CommandPipelineTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class CommandPipelineTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task Commands_round_trip_through_the_real_store()

@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Redis;
 
 namespace Serverless.EventSourcing.Application.Tests.Jobs;
 
-public class CleanupJobTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class CleanupJobTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     private static readonly JobOptions Retentions = new()
     {

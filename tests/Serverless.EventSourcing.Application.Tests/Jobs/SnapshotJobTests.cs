@@ -2,7 +2,7 @@ using Serverless.EventSourcing.Application.Jobs;
 
 namespace Serverless.EventSourcing.Application.Tests.Jobs;
 
-public class SnapshotJobTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class SnapshotJobTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     private Task<long[]> SnapshotVersionsAsync(string account) =>
         db.ScalarAsync<long[]>("select coalesce(array_agg(version order by version), '{}') from es_snapshots where stream_id = $1", $"account-{account}");

@@ -4,7 +4,7 @@ using Confluent.Kafka;
 namespace Serverless.EventSourcing.Application.Tests.Kafka;
 
 /// <summary>The relay's producer on a Kafka-protocol endpoint: everything once, in stream order, and nothing lost across an outage.</summary>
-public class RelayToTopicTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class RelayToTopicTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task Every_event_is_published_once_and_each_stream_keeps_its_order_within_its_partition()

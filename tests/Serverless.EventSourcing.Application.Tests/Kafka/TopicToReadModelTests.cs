@@ -8,7 +8,7 @@ namespace Serverless.EventSourcing.Application.Tests.Kafka;
 /// The consumer group that feeds projections from the topic, in the trigger's input shape, committing only after a
 /// batch is applied: read models end equal to a fold of the aggregates whatever is killed or shared on the way.
 /// </summary>
-public class TopicToReadModelTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class TopicToReadModelTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task Ten_thousand_events_over_fifty_streams_end_in_read_models_equal_to_a_fold_of_the_aggregates()

@@ -2,7 +2,7 @@ using Serverless.EventSourcing.Postgres.Projections;
 
 namespace Serverless.EventSourcing.Application.Tests.Projections;
 
-public class CatchUpAndRebuildTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class CatchUpAndRebuildTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task A_catch_up_killed_mid_batch_again_and_again_ends_equal_to_a_from_scratch_rebuild()

@@ -3,7 +3,7 @@ using Serverless.EventSourcing.Projections;
 
 namespace Serverless.EventSourcing.Application.Tests.Projections;
 
-public class DispatcherTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class DispatcherTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task A_batch_delivered_twice_takes_effect_once()

@@ -3,7 +3,7 @@ using Serverless.EventSourcing.Postgres.Projections;
 namespace Serverless.EventSourcing.Application.Tests.Projections;
 
 /// <summary>In a database of its own: a filtered rebuild deliberately leaves a partial read model.</summary>
-public class FilteredRebuildTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class FilteredRebuildTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task A_rebuild_of_a_time_range_replays_only_the_events_inside_it()

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.EventSourcing.Application.Bank.ReadModels;
+using Serverless.EventSourcing.Samples.Bank.ReadModels;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
 

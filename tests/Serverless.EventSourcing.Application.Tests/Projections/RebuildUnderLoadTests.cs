@@ -6,7 +6,7 @@ namespace Serverless.EventSourcing.Application.Tests.Projections;
 /// Rebuilds while writers append and the live loops run: every rebuild completes (transient failures are retried,
 /// never left failed) and the swapped-in model equals a from-scratch fold of every aggregate.
 /// </summary>
-public class RebuildUnderLoadTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class RebuildUnderLoadTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task Rebuilds_with_eight_writers_and_live_loops_running_complete_and_equal_a_fold_of_the_aggregates()

@@ -4,7 +4,7 @@ using Serverless.EventSourcing.Projections;
 
 namespace Serverless.EventSourcing.Application.Tests.Projections;
 
-public class RelayTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class RelayTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task The_relay_never_loses_an_event_when_the_publisher_fails_times_out_or_succeeds()

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Samples.Bank.Transfers;
 using Serverless.EventSourcing.Application.Sagas;
 using Serverless.EventSourcing.Hosting;
 using Serverless.EventSourcing.Postgres.EventStore;

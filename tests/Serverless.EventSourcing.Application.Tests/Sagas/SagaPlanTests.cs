@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Samples.Bank.Transfers;
 using Serverless.EventSourcing.Sagas;
 using static Serverless.EventSourcing.Sagas.SagaEvents;
 
@@ -12,11 +12,10 @@ public class SagaPlanTests
 
     private static SagaAction NextAfter(params object[] history)
     {
-        var state = new SagaState();
-        state.Apply(new SagaStarted(TransferSaga.Name, Input));
+        var state = SagaState.Initial.Apply(new SagaStarted(TransferSaga.Name, Input));
         foreach (var e in history)
         {
-            state.Apply(e);
+            state = state.Apply(e);
         }
 
         return state.Next(TransferSaga.Definition);
@@ -28,9 +27,9 @@ public class SagaPlanTests
         var steps = TransferSaga.Definition.Steps;
 
         Assert.Equal(["debit", "credit"], steps.Select(s => s.Name));
-        Assert.Equal(new SagaCommand("account", "a", "withdraw", new AccountCommands.Withdraw(10, "EUR", "transfer s1 to b")), steps[0].Do(Input, "s1"));
-        Assert.Equal(new SagaCommand("account", "b", "deposit", new AccountCommands.Deposit(10, "EUR", "transfer s1 from a")), steps[1].Do(Input, "s1"));
-        Assert.Equal(new SagaCommand("account", "a", "deposit", new AccountCommands.Deposit(10, "EUR", "refund of transfer s1")), steps[0].Undo!(Input, "s1"));
+        Assert.Equal(new SagaCommand("a", new AccountCommands.Withdraw(10, "EUR", "transfer s1 to b")), steps[0].Do(Input, "s1"));
+        Assert.Equal(new SagaCommand("b", new AccountCommands.Deposit(10, "EUR", "transfer s1 from a")), steps[1].Do(Input, "s1"));
+        Assert.Equal(new SagaCommand("a", new AccountCommands.Deposit(10, "EUR", "refund of transfer s1")), steps[0].Undo!(Input, "s1"));
         Assert.Null(steps[1].Undo);
     }
 

@@ -1,18 +1,18 @@
-using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Samples.Bank.Transfers;
 using Serverless.EventSourcing.Sagas;
 
 namespace Serverless.EventSourcing.Application.Tests.Sagas;
 
-public class SagaRobustnessTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class SagaRobustnessTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task A_step_that_keeps_timing_out_is_compensated()
     {
         var slowTarget = "slow" + BankServices.NewId();
         var slowTransfer = new SagaDefinition<TransferSaga.Input>("slow-transfer")
-            .Step("debit", (t, s) => new SagaCommand("account", t.FromAccount, "withdraw", new AccountCommands.Withdraw(t.Amount, t.Currency, s)),
-                undo: (t, s) => new SagaCommand("account", t.FromAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, "refund " + s)))
-            .Step("credit", (t, s) => new SagaCommand("account", t.ToAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, s)),
+            .Step("debit", (t, s) => new SagaCommand(t.FromAccount, new AccountCommands.Withdraw(t.Amount, t.Currency, s)),
+                undo: (t, s) => new SagaCommand(t.FromAccount, new AccountCommands.Deposit(t.Amount, t.Currency, "refund " + s)))
+            .Step("credit", (t, s) => new SagaCommand(t.ToAccount, new AccountCommands.Deposit(t.Amount, t.Currency, s)),
                 retry: new SagaRetry(2, TimeSpan.FromMilliseconds(10)), timeout: TimeSpan.FromMilliseconds(150));
         var h = new SagaHarness(db.DataSource, inner => new SlowStreamCommands(inner, $"account-{slowTarget}"), slowTransfer);
         var from = await h.Bank.OpenAsync(deposit: 100);

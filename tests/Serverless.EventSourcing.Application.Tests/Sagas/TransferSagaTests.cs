@@ -2,7 +2,7 @@ using Serverless.EventSourcing.Sagas;
 
 namespace Serverless.EventSourcing.Application.Tests.Sagas;
 
-public class TransferSagaTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class TransferSagaTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task A_transfer_debits_then_credits_and_completes()

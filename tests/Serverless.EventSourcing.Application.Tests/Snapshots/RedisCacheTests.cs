@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Redis;
 
 namespace Serverless.EventSourcing.Application.Tests.Snapshots;
 
-public sealed class RedisCacheTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>, IAsyncLifetime
+public sealed class RedisCacheTests(BankDatabase db) : IClassFixture<BankDatabase>, IAsyncLifetime
 {
     private RedisServer _redis = null!;
     private RedisSnapshotCache _cache = null!;

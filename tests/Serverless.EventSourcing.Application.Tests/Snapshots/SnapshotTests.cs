@@ -3,7 +3,7 @@ using Serverless.EventSourcing.Postgres.Snapshots;
 
 namespace Serverless.EventSourcing.Application.Tests.Snapshots;
 
-public class SnapshotTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class SnapshotTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task Saving_through_the_pipeline_snapshots_every_n_events_and_keeps_the_last_k()

@@ -1,8 +1,8 @@
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Application.Tests.Snapshots;
 
-public class TimeTravelTests(PostgresDatabase db) : IClassFixture<PostgresDatabase>
+public class TimeTravelTests(BankDatabase db) : IClassFixture<BankDatabase>
 {
     [Fact]
     public async Task State_as_of_each_version_equals_a_replay_of_that_prefix_with_or_without_snapshots()

@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.EventSourcing.Aggregates;
-using Serverless.EventSourcing.Application.Bank;
-using Serverless.EventSourcing.Application.Bank.Accounts;
+using Serverless.EventSourcing.Samples.Bank;
+using Serverless.EventSourcing.Samples.Bank.Accounts;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Snapshots;
@@ -10,7 +10,7 @@ using Serverless.EventSourcing.Redis;
 using Serverless.EventSourcing.Snapshots;
 using Serverless.EventSourcing.Streams;
 using Serverless.EventSourcing.Testing;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 
@@ -24,7 +24,7 @@ public static class LoadScenario
     {
         await using var db = await BenchmarkDatabase.CreateAsync();
         await using var redis = await RedisServer.StartAsync();
-        var registry = BankDomain.CreateRegistry();
+        var registry = BankModule.CreateRegistry();
         var store = new PostgresEventStore(db.DataSource);
         var stream = StreamId.Parse("account-load");
         await SeedAsync(store, registry.Events, stream);
@@ -91,6 +91,6 @@ public static class LoadScenario
 
     private static AggregateDefinition<AccountState> AggregateDefinitionWithoutSnapshots() =>
         new AggregateDefinition<AccountState>("account", AccountState.Initial)
-            .On<AccountOpened>((s, e) => s.When(e))
-            .On<MoneyDeposited>((s, e) => s.When(e));
+            .On<AccountOpened>((s, e) => s with { Status = AccountStatus.Open, Owner = e.Owner, Currency = e.Currency })
+            .On<MoneyDeposited>((s, e) => s with { Balance = s.Balance + e.Amount });
 }

@@ -1,12 +1,12 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.EventSourcing.Aggregates;
-using Serverless.EventSourcing.Application.Bank;
-using Serverless.EventSourcing.Application.Bank.Accounts;
+using Serverless.EventSourcing.Samples.Bank;
+using Serverless.EventSourcing.Samples.Bank.Accounts;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Snapshots;
 using Serverless.EventSourcing.Streams;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 
@@ -19,7 +19,7 @@ public static class MemoryScenario
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale)
     {
         await using var db = await BenchmarkDatabase.CreateAsync();
-        var registry = BankDomain.CreateRegistry();
+        var registry = BankModule.CreateRegistry();
         var store = new PostgresEventStore(db.DataSource);
         var metadata = new EventMetadata { CorrelationId = "seed" };
         for (var a = 0; a < Accounts; a++)

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.EventSourcing.Application.Bank;
-using Serverless.EventSourcing.Application.Bank.ReadModels;
+using Serverless.EventSourcing.Samples.Bank;
+using Serverless.EventSourcing.Samples.Bank.ReadModels;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Projections;
 
@@ -43,7 +43,7 @@ public static class ProjectionScenario
             """);
         await db.ExecuteAsync("vacuum analyze");
 
-        var registry = BankDomain.CreateRegistry();
+        var registry = BankModule.CreateRegistry();
         var store = new PostgresEventStore(db.DataSource);
         var options = new ProjectionOptions();
         var balances = new BalancesProjection(registry.Events);

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
-using Serverless.EventSourcing.Application.Bank.Transfers;
+using Serverless.EventSourcing.Samples.Bank.Transfers;
 using Serverless.EventSourcing.Application.Sagas;
 using Serverless.EventSourcing.Commands;
 using Serverless.EventSourcing.Events;

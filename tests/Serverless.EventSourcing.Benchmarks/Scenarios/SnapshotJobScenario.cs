@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Serverless.EventSourcing.Aggregates;
-using Serverless.EventSourcing.Application.Bank;
+using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.Application.Jobs;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Maintenance;
@@ -29,7 +29,7 @@ public static class SnapshotJobScenario
             """);
         await db.ExecuteAsync("vacuum analyze");
 
-        var registry = BankDomain.CreateRegistry();
+        var registry = BankModule.CreateRegistry();
         var store = new PostgresEventStore(db.DataSource);
         var snapshots = new PostgresSnapshotStore(db.DataSource);
         var repository = new AggregateRepository(store, snapshots, registry.Events, NullLogger<AggregateRepository>.Instance);

@@ -7,19 +7,22 @@ namespace Serverless.EventSourcing.Application.Api.Endpoints;
 /// Serves an OpenAPI 3 document generated from the route table, so both hosts describe exactly the
 /// routes they serve (ASP.NET's generator would only see the local host).
 /// </summary>
-public sealed partial class OpenApiEndpoints : IApiEndpoints
+public sealed partial class OpenApiEndpoints(Modules.ReadRoutes readRoutes) : IApiEndpoints
 {
-    private static readonly Lazy<object> Document = new(Build);
+    private object? _document;
 
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
         ArgumentNullException.ThrowIfNull(handlers);
-        handlers["OpenApi"] = _ => Task.FromResult(ApiResponse.Of(HttpStatusCode.OK, Document.Value));
+        handlers["OpenApi"] = _ => Task.FromResult(ApiResponse.Of(HttpStatusCode.OK, _document ??= Build()));
     }
 
-    private static object Build()
+    private object Build()
     {
-        var paths = ApiRoutes.All
+        // The modules' read routes are served by read/{*path}; the document lists each of them instead.
+        var routes = ApiRoutes.All.Where(r => r.Template != ApiRoutes.Templates.ReadModel)
+            .Concat(readRoutes.All.Select(r => new ApiRoute("Read " + r.Template, ApiRoutes.Methods.Get, "read/" + r.Template, r.Summary)));
+        var paths = routes
             .GroupBy(r => "/api/" + r.Template)
             .ToDictionary(
                 g => g.Key,

@@ -4,21 +4,14 @@ using static Serverless.EventSourcing.Application.Api.ApiRoutes;
 
 namespace Serverless.EventSourcing.Functions.Http;
 
-/// <summary>Read-model routes of <c>ApiRoutes.All</c>.</summary>
+/// <summary>
+/// The read-model route of <c>ApiRoutes.All</c>: one function for every read route the domain modules register under
+/// <c>read/</c>, so a module adds read routes without a new function.
+/// </summary>
 public sealed class ReadModelFunctions(FunctionsHttpAdapter http)
 {
-    [Function(nameof(GetAccountBalance))]
-    public Task<IResult> GetAccountBalance(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.AccountBalance)] HttpRequest req) =>
-        http.RunAsync(nameof(GetAccountBalance), req);
-
-    [Function(nameof(GetAccountStatement))]
-    public Task<IResult> GetAccountStatement(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.AccountStatement)] HttpRequest req) =>
-        http.RunAsync(nameof(GetAccountStatement), req);
-
-    [Function(nameof(GetDailyTotals))]
-    public Task<IResult> GetDailyTotals(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.DailyTotals)] HttpRequest req) =>
-        http.RunAsync(nameof(GetDailyTotals), req);
+    [Function(nameof(ReadModel))]
+    public Task<IResult> ReadModel(
+        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.ReadModel)] HttpRequest req) =>
+        http.RunAsync(nameof(ReadModel), req);
 }

@@ -1,7 +1,7 @@
-using Serverless.EventSourcing.Application.Bank.Accounts;
+using Serverless.EventSourcing.Samples.Bank.Accounts;
 using Serverless.EventSourcing.Sagas;
 
-namespace Serverless.EventSourcing.Application.Bank.Transfers;
+namespace Serverless.EventSourcing.Samples.Bank.Transfers;
 
 /// <summary>Moves money between two accounts: debit the source, credit the target; if the credit fails, refund the source.</summary>
 public static class TransferSaga
@@ -27,9 +27,9 @@ public static class TransferSaga
     public static SagaDefinition<Input> Definition { get; } = new SagaDefinition<Input>(Name)
         .Step(
             "debit",
-            (t, saga) => new SagaCommand(AccountAggregate.Category, t.FromAccount, "withdraw", new AccountCommands.Withdraw(t.Amount, t.Currency, $"transfer {saga} to {t.ToAccount}")),
-            undo: (t, saga) => new SagaCommand(AccountAggregate.Category, t.FromAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, $"refund of transfer {saga}")))
+            (t, saga) => new SagaCommand(t.FromAccount, new AccountCommands.Withdraw(t.Amount, t.Currency, $"transfer {saga} to {t.ToAccount}")),
+            undo: (t, saga) => new SagaCommand(t.FromAccount, new AccountCommands.Deposit(t.Amount, t.Currency, $"refund of transfer {saga}")))
         .Step(
             "credit",
-            (t, saga) => new SagaCommand(AccountAggregate.Category, t.ToAccount, "deposit", new AccountCommands.Deposit(t.Amount, t.Currency, $"transfer {saga} from {t.FromAccount}")));
+            (t, saga) => new SagaCommand(t.ToAccount, new AccountCommands.Deposit(t.Amount, t.Currency, $"transfer {saga} from {t.FromAccount}")));
 }

@@ -1,6 +1,6 @@
-namespace Serverless.EventSourcing.Application.Bank.Accounts;
+namespace Serverless.EventSourcing.Samples.Bank.Accounts;
 
-/// <summary>Events of the account aggregate. Stored names are in <see cref="BankDomain"/> and never change.</summary>
+/// <summary>Events of the account aggregate. Stored names are registered in <see cref="BankModule"/> and never change.</summary>
 public static class AccountEvents
 {
     public sealed record AccountOpened(string Owner, string Currency);

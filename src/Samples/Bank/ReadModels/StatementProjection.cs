@@ -1,16 +1,15 @@
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
-namespace Serverless.EventSourcing.Application.Bank.ReadModels;
+namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
 /// <summary>Every money movement of an account with the running balance after it.</summary>
-public sealed class StatementProjection(EventTypeRegistry events) : AccountProjection(events, ProjectionName, Table)
+public sealed class StatementProjection(EventTypeRegistry events)
+    : AccountProjection(events, ProjectionName, [typeof(MoneyDeposited), typeof(MoneyWithdrawn)], Table)
 {
     public const string ProjectionName = "statement";
     public const string Table = "es_rm_account_statement";
-
-    public override IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "MoneyDeposited", "MoneyWithdrawn" };
 
     protected override Task ApplyAsync(string accountId, object domainEvent, EventEnvelope envelope, IReadModelSession session) => domainEvent switch
     {

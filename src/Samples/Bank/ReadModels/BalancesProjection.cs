@@ -1,17 +1,15 @@
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
-namespace Serverless.EventSourcing.Application.Bank.ReadModels;
+namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
 /// <summary>One row per account: owner, currency, balance, status.</summary>
-public sealed class BalancesProjection(EventTypeRegistry events) : AccountProjection(events, ProjectionName, Table)
+public sealed class BalancesProjection(EventTypeRegistry events)
+    : AccountProjection(events, ProjectionName, [typeof(AccountOpened), typeof(MoneyDeposited), typeof(MoneyWithdrawn), typeof(AccountFrozen), typeof(AccountUnfrozen), typeof(AccountClosed)], Table)
 {
     public const string ProjectionName = "balances";
     public const string Table = "es_rm_account_balances";
-
-    public override IReadOnlySet<string> EventTypes { get; } =
-        new HashSet<string> { "AccountOpened", "MoneyDeposited", "MoneyWithdrawn", "AccountFrozen", "AccountUnfrozen", "AccountClosed" };
 
     protected override Task ApplyAsync(string accountId, object domainEvent, EventEnvelope envelope, IReadModelSession session)
     {

@@ -1,4 +1,4 @@
-namespace Serverless.EventSourcing.Application.Bank.Accounts;
+namespace Serverless.EventSourcing.Samples.Bank.Accounts;
 
 /// <summary>Command payloads of the account aggregate, as posted to <c>/api/aggregates/account/{id}/commands/{name}</c>.</summary>
 public static class AccountCommands

@@ -1,8 +1,8 @@
 using Serverless.EventSourcing.Aggregates;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountCommands;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountCommands;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
-namespace Serverless.EventSourcing.Application.Bank.Accounts;
+namespace Serverless.EventSourcing.Samples.Bank.Accounts;
 
 /// <summary>The account aggregate: open, deposit, withdraw (no overdraft), freeze/unfreeze, close at zero.</summary>
 public static class AccountAggregate
@@ -11,12 +11,12 @@ public static class AccountAggregate
 
     public static AggregateDefinition<AccountState> Definition { get; } =
         new AggregateDefinition<AccountState>(Category, AccountState.Initial, stateSchemaVersion: 1)
-            .On<AccountOpened>((s, e) => s.When(e))
-            .On<MoneyDeposited>((s, e) => s.When(e))
-            .On<MoneyWithdrawn>((s, e) => s.When(e))
-            .On<AccountFrozen>((s, e) => s.When(e))
-            .On<AccountUnfrozen>((s, e) => s.When(e))
-            .On<AccountClosed>((s, e) => s.When(e))
+            .On<AccountOpened>((s, e) => s with { Status = AccountStatus.Open, Owner = e.Owner, Currency = e.Currency })
+            .On<MoneyDeposited>((s, e) => s with { Balance = s.Balance + e.Amount })
+            .On<MoneyWithdrawn>((s, e) => s with { Balance = s.Balance - e.Amount })
+            .On<AccountFrozen>((s, _) => s with { Status = AccountStatus.Frozen })
+            .On<AccountUnfrozen>((s, _) => s with { Status = AccountStatus.Open })
+            .On<AccountClosed>((s, _) => s with { Status = AccountStatus.Closed })
             .Command<Open>("open", Handle, creates: true)
             .Command<Deposit>("deposit", Handle)
             .Command<Withdraw>("withdraw", Handle)

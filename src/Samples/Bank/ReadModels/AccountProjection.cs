@@ -2,10 +2,11 @@ using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
 using Serverless.EventSourcing.Streams;
 
-namespace Serverless.EventSourcing.Application.Bank.ReadModels;
+namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
 /// <summary>Base of the bank's projections: follows the account category and hands typed events to <see cref="ApplyAsync(string, object, EventEnvelope, IReadModelSession)"/>.</summary>
-public abstract class AccountProjection(EventTypeRegistry events, string name, params string[] tables) : IProjection
+/// <param name="handles">The event types it applies; their stored names come from the registry.</param>
+public abstract class AccountProjection(EventTypeRegistry events, string name, Type[] handles, params string[] tables) : IProjection
 {
     private static readonly IReadOnlySet<string> AccountCategory = new HashSet<string> { Accounts.AccountAggregate.Category };
 
@@ -13,7 +14,7 @@ public abstract class AccountProjection(EventTypeRegistry events, string name, p
 
     public IReadOnlySet<string> Categories => AccountCategory;
 
-    public abstract IReadOnlySet<string> EventTypes { get; }
+    public IReadOnlySet<string> EventTypes { get; } = events.NamesOf(handles);
 
     public IReadOnlyList<string> Tables { get; } = tables;
 

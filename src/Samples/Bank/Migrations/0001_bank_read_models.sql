@@ -1,5 +1,6 @@
--- Read models of the sample bank, written by its projections.
-create table es_rm_account_balances (
+-- Read models of the sample bank, written by its projections. "if not exists": databases created before the
+-- bank became a module got these tables from the store's own migration 0005.
+create table if not exists es_rm_account_balances (
     account_id text        primary key,
     owner      text        not null,
     currency   text        not null,
@@ -9,7 +10,7 @@ create table es_rm_account_balances (
     updated_at timestamptz not null
 );
 
-create table es_rm_account_statement (
+create table if not exists es_rm_account_statement (
     account_id    text        not null,
     version       bigint      not null,
     occurred_at   timestamptz not null,
@@ -20,7 +21,7 @@ create table es_rm_account_statement (
     primary key (account_id, version)
 );
 
-create table es_rm_daily_totals (
+create table if not exists es_rm_daily_totals (
     day       date   not null,
     currency  text   not null,
     deposited bigint not null default 0,

@@ -1,16 +1,15 @@
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Projections;
-using static Serverless.EventSourcing.Application.Bank.Accounts.AccountEvents;
+using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
-namespace Serverless.EventSourcing.Application.Bank.ReadModels;
+namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
 /// <summary>Money deposited and withdrawn per UTC day and currency.</summary>
-public sealed class DailyTotalsProjection(EventTypeRegistry events) : AccountProjection(events, ProjectionName, Table)
+public sealed class DailyTotalsProjection(EventTypeRegistry events)
+    : AccountProjection(events, ProjectionName, [typeof(MoneyDeposited), typeof(MoneyWithdrawn)], Table)
 {
     public const string ProjectionName = "daily-totals";
     public const string Table = "es_rm_daily_totals";
-
-    public override IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "MoneyDeposited", "MoneyWithdrawn" };
 
     protected override Task ApplyAsync(string accountId, object domainEvent, EventEnvelope envelope, IReadModelSession session) => domainEvent switch
     {

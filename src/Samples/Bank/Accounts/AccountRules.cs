@@ -1,4 +1,4 @@
-namespace Serverless.EventSourcing.Application.Bank.Accounts;
+namespace Serverless.EventSourcing.Samples.Bank.Accounts;
 
 /// <summary>The machine-readable rule codes account commands reject with (HTTP 422 <c>ruleCode</c>).</summary>
 public static class AccountRules

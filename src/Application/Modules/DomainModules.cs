@@ -1,0 +1,30 @@
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Sagas;
+
+namespace Serverless.EventSourcing.Application.Modules;
+
+/// <summary>Registers the framework's own event types and the hosts' chosen modules.</summary>
+public static class DomainModules
+{
+    public static IServiceCollection AddDomainModules(this IServiceCollection services, IEnumerable<IDomainModule> modules)
+    {
+        ArgumentNullException.ThrowIfNull(modules);
+        var aggregates = new AggregateRegistry(SagaEvents.Register(new EventTypeRegistry()));
+        var readRoutes = new ReadRoutes();
+        foreach (var module in modules)
+        {
+            module.Register(new DomainBuilder(module, services, aggregates, readRoutes));
+        }
+
+        services.AddSingleton(aggregates);
+        services.AddSingleton(aggregates.Events);
+        services.AddSingleton(readRoutes);
+        return services;
+    }
+
+    /// <summary>The aggregate registry of <paramref name="modules"/> outside a host (tests, benchmarks, tools).</summary>
+    public static AggregateRegistry CreateRegistry(params IDomainModule[] modules) =>
+        (AggregateRegistry)new ServiceCollection().AddDomainModules(modules).Single(d => d.ServiceType == typeof(AggregateRegistry)).ImplementationInstance!;
+}

@@ -1,0 +1,15 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.EventSourcing.Modules;
+using Serverless.EventSourcing.Postgres.Schema;
+
+namespace Serverless.EventSourcing.Application.Tests;
+
+/// <summary>A fresh database of its own with the store's schema and the bank module's read-model tables.</summary>
+public sealed class BankDatabase : PostgresDatabase
+{
+    public override async Task InitializeAsync()
+    {
+        await base.InitializeAsync();
+        await new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance, [new ModuleMigrations("bank", typeof(BankModule).Assembly, "Bank.Migrations.")]).MigrateAsync();
+    }
+}
