@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Application.Api;
 
@@ -18,6 +19,38 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
             : throw new InvalidInputException(name, "is required in the path");
 
     public string? Query(string name) => Request.Query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>
+    /// A header whose value is stored (an idempotency key, a user id): absent is null; present, it must be 1 to
+    /// <paramref name="maxLength"/> characters without control characters, and text PostgreSQL can store.
+    /// </summary>
+    public string? StoredHeader(string name, int maxLength = 200)
+    {
+        var value = Request.Header(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value.Length > 0 && value.Length <= maxLength && !value.Any(char.IsControl) && StorableText.IsStorable(value)
+            ? value
+            : throw new InvalidInputException(name, $"must be 1 to {maxLength} printable characters");
+    }
+
+    /// <summary>
+    /// Refuses query names and values, and route values, that PostgreSQL text cannot hold, before any handler reads
+    /// them (a NUL would fail the query as an invalid byte sequence, a 500). Kestrel itself refuses a NUL in the path.
+    /// </summary>
+    internal void RefuseUnstorableText()
+    {
+        foreach (var (name, value) in Request.Query.Concat(Request.RouteValues))
+        {
+            if (!StorableText.IsStorable(name) || !StorableText.IsStorable(value))
+            {
+                throw new InvalidInputException(name, StorableText.Reason);
+            }
+        }
+    }
 
     public long? QueryLong(string name, long min = 0)
     {
@@ -66,15 +99,20 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
             return whenEmpty ?? throw new InvalidInputException("body", "a JSON body is required");
         }
 
+        JsonElement body;
         try
         {
             using var document = JsonDocument.Parse(bytes);
-            return document.RootElement.Clone();
+            body = document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw new InvalidInputException("body", $"is not valid JSON ({ex.Message})");
         }
+
+        // The parser lets through bytes that are not UTF-8 and escapes PostgreSQL cannot store (\u0000, a lone \ud800).
+        StorableText.CheckJson(bytes, root: "");
+        return body;
     }
 
     private async Task<byte[]> ReadBodyAsync()

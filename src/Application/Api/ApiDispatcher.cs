@@ -49,9 +49,9 @@ public sealed class ApiDispatcher
     public async Task<ApiResponse> DispatchAsync(string routeName, ApiRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var correlationId = request.Header("x-correlation-id") is { Length: > 0 and <= MaxCorrelationIdLength } given && !given.Any(char.IsControl)
-            ? given
-            : Guid.NewGuid().ToString();
+        var given = request.Header("x-correlation-id");
+        var correlationIdRefused = given is not null && !IsValidCorrelationId(given);
+        var correlationId = given is not null && !correlationIdRefused ? given : Guid.NewGuid().ToString();
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Route"] = routeName });
 
         ApiResponse response;
@@ -63,6 +63,13 @@ public sealed class ApiDispatcher
         {
             response = ProblemResponse(Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required."), request, correlationId);
         }
+        else if (correlationIdRefused)
+        {
+            response = ProblemResponse(
+                Problem.InvalidInput("x-correlation-id", $"must be 1 to {MaxCorrelationIdLength} printable ASCII characters (it is echoed in a response header and stored with every event)"),
+                request,
+                correlationId);
+        }
         else
         {
             response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, ct), correlationId);
@@ -71,6 +78,9 @@ public sealed class ApiDispatcher
         response.Headers["x-correlation-id"] = correlationId;
         return response;
     }
+
+    /// <summary>A correlation id is echoed in a response header, so it must be printable ASCII; and it is stored with every event.</summary>
+    public static bool IsValidCorrelationId(string value) => value.Length is > 0 and <= MaxCorrelationIdLength && value.All(c => c is >= ' ' and <= '~');
 
     /// <summary>The path is served with other methods: 405 with <c>Allow</c>; otherwise 404.</summary>
     private static Task<ApiResponse> NoMatchingRouteAsync(ApiContext context)
@@ -96,6 +106,7 @@ public sealed class ApiDispatcher
         Problem problem;
         try
         {
+            context.RefuseUnstorableText();
             return await handler(context);
         }
         catch (InvalidInputException ex)

@@ -33,18 +33,4 @@ public static class EventJson
             throw new InvalidInputException(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "has the wrong type or shape");
         }
     }
-
-    /// <summary>True when <paramref name="json"/> is one complete JSON value.</summary>
-    public static bool IsValid(string json)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(json);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
 }

@@ -29,9 +29,9 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
                 context.Route("command"),
                 body,
                 ifMatch,
-                context.Request.Header("Idempotency-Key"),
+                context.StoredHeader("Idempotency-Key", CommandPipeline.MaxIdempotencyKeyLength),
                 context.CorrelationId,
-                UserId: context.Request.Header("x-user-id")),
+                UserId: context.StoredHeader("x-user-id")),
             context.Cancellation);
 
         var response = result.Status switch
