@@ -88,8 +88,9 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
     public int MaxPageSize => options.MaxPageSize;
 
     /// <summary>
-    /// Reads the body as JSON, refusing more than the configured limit without reading past it. An empty
-    /// body is <paramref name="whenEmpty"/> when given, an error otherwise.
+    /// Reads the body as JSON, refusing more than the configured limit without reading past it, and a body not
+    /// declared JSON (415). An empty body is <paramref name="whenEmpty"/> when given (it needs no content type), an
+    /// error otherwise.
     /// </summary>
     public async Task<JsonElement> ReadJsonAsync(JsonElement? whenEmpty = null)
     {
@@ -97,6 +98,11 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
         if (bytes.Length == 0)
         {
             return whenEmpty ?? throw new InvalidInputException("body", "a JSON body is required");
+        }
+
+        if (!JsonMediaType.Accepts(Request.Header("Content-Type")))
+        {
+            throw new UnsupportedMediaTypeException(Request.Header("Content-Type"));
         }
 
         JsonElement body;
@@ -139,6 +145,10 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
         return buffer.ToArray();
     }
 }
+
+/// <summary>The body is not declared as JSON; answered with 415.</summary>
+public sealed class UnsupportedMediaTypeException(string? contentType)
+    : EventSourcingException($"The body must be sent as application/json (or another +json type, in UTF-8), not {(string.IsNullOrEmpty(contentType) ? "without a Content-Type" : contentType)}.");
 
 /// <summary>The body is over <c>Api:MaxBodyBytes</c>; answered with 413.</summary>
 public sealed class PayloadTooLargeException(long limit) : EventSourcingException($"The request body is larger than {limit} bytes.");

@@ -113,6 +113,10 @@ public sealed class ApiDispatcher
         {
             problem = Problem.InvalidInput(ex.Field, ex.Reason);
         }
+        catch (UnsupportedMediaTypeException ex)
+        {
+            problem = Problem.Of(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", "The request body must be JSON.", ex.Message);
+        }
         catch (PayloadTooLargeException ex)
         {
             problem = Problem.Of(HttpStatusCode.RequestEntityTooLarge, "payload-too-large", "The request body is too large.", ex.Message);
