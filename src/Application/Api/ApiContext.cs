@@ -5,11 +5,15 @@ using Serverless.EventSourcing.Store;
 namespace Serverless.EventSourcing.Application.Api;
 
 /// <summary>One request being handled: typed access to its parts, every accessor validating as it reads.</summary>
-public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, CancellationToken ct)
+/// <param name="authenticated">The caller presented the API key, or none is configured.</param>
+public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, bool authenticated, CancellationToken ct)
 {
     public ApiRequest Request { get; } = request;
 
     public string CorrelationId { get; } = correlationId;
+
+    /// <summary>False for a caller without the key on an open route (the probes): tell it no more than it needs.</summary>
+    public bool Authenticated { get; } = authenticated;
 
     public CancellationToken Cancellation { get; } = ct;
 

@@ -55,13 +55,17 @@ public sealed class ApiDispatcher
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Route"] = routeName });
 
         ApiResponse response;
+        var authenticated = IsAuthorized(request);
         if (!_routes.TryGetValue(routeName, out var entry))
         {
             response = ProblemResponse(Problem.NotFound($"No route {routeName}."), request, correlationId);
         }
-        else if (!entry.Route.Anonymous && !IsAuthorized(request))
+        else if (!entry.Route.Anonymous && !authenticated)
         {
-            response = ProblemResponse(Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required."), request, correlationId);
+            response = ProblemResponse(
+                Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required.", "Send the API key in the x-functions-key header."),
+                request,
+                correlationId);
         }
         else if (correlationIdRefused)
         {
@@ -72,7 +76,7 @@ public sealed class ApiDispatcher
         }
         else
         {
-            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, ct), correlationId);
+            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, authenticated, ct), correlationId);
         }
 
         response.Headers["x-correlation-id"] = correlationId;
