@@ -52,6 +52,7 @@ public static class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare));
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IOutageDetector, PostgresOutages>();
         services.AddHostedService<MigrateOnStartup>();
 
         services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });

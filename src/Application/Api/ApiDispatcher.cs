@@ -20,16 +20,21 @@ public interface IApiEndpoints
 public sealed class ApiDispatcher
 {
     private const int MaxCorrelationIdLength = 128;
+
+    /// <summary>Long enough for a restart or a failover to make progress, short enough that a client is not idle long.</summary>
+    public const int RetryAfterSeconds = 5;
     private readonly Dictionary<string, (ApiRoute Route, ApiHandler Handler)> _routes = new(StringComparer.Ordinal);
     private readonly ApiOptions _options;
     private readonly ILogger<ApiDispatcher> _logger;
+    private readonly IOutageDetector[] _outages;
     private readonly byte[]? _key;
 
-    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, ILogger<ApiDispatcher> logger)
+    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, IEnumerable<IOutageDetector> outages, ILogger<ApiDispatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(groups);
         _options = options;
         _logger = logger;
+        _outages = [.. outages];
         _key = string.IsNullOrEmpty(options.Key) ? null : Encoding.UTF8.GetBytes(options.Key);
         var handlers = new Dictionary<string, ApiHandler>(StringComparer.Ordinal);
         foreach (var group in groups)
@@ -153,6 +158,13 @@ public sealed class ApiDispatcher
         {
             throw;
         }
+        catch (Exception ex) when (Outage(ex) is { } outage)
+        {
+            // Not a bug: say what is down (the reason may name hosts, so it goes to the log, not to the caller).
+            _logger.LogWarning("{Dependency} is unavailable ({Reason}); answered {Method} {Path} with 503", outage.Dependency, outage.Reason, context.Request.Method, context.Request.Path);
+            return ProblemResponse(Problem.ServiceUnavailable(outage.Dependency, RetryAfterSeconds), context.Request, correlationId)
+                .With("Retry-After", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Unhandled error in {Path}", context.Request.Path);
@@ -166,6 +178,8 @@ public sealed class ApiDispatcher
 
         return ProblemResponse(problem, context.Request, correlationId);
     }
+
+    private DependencyOutage? Outage(Exception error) => _outages.Select(o => o.Detect(error)).FirstOrDefault(o => o is not null);
 
     private bool IsAuthorized(ApiRequest request)
     {
