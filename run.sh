@@ -34,9 +34,11 @@ if [[ -z "${Postgres__ConnectionString:-}" ]]; then
     [[ $(id -u) -eq 0 ]] && chown postgres "$DATA" "$DATA/postgres"
     as_postgres "$(pg_bin initdb)" -D "$DATA/postgres" -U postgres -A trust -E UTF8 >/dev/null
   fi
+  # max_connections 200 leaves headroom over the API's pool (Postgres__MaxPoolSize, default 20) for psql,
+  # a second instance or a benchmark: see README, "Connections".
   say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
   as_postgres "$(pg_bin pg_ctl)" -D "$DATA/postgres" -l "$DATA/postgres.log" -w \
-    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1" start >/dev/null
+    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
   started_pg=1
   psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'eventsourcing'" | grep -q 1 \
     || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database eventsourcing"

@@ -50,7 +50,7 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare));
+        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare, settings.PostgresMaxPoolSize));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IOutageDetector, PostgresOutages>();
         services.AddHostedService<MigrateOnStartup>();
