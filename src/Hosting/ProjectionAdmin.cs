@@ -17,7 +17,7 @@ internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, Projectio
     public Task<bool> StartRebuildAsync(string name, string? category, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct) =>
         rebuilder.StartAsync(name, new RebuildFilter(category, from, to), ct);
 
-    public async Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct) => [.. await deadLetters.ListAsync(name, ct: ct)];
+    public async Task<IReadOnlyList<object>> ParkedAsync(string name, int limit, CancellationToken ct) => [.. await deadLetters.ListAsync(name, limit, ct)];
 
     public async Task<ParkedRetry> RetryParkedAsync(string name, long id, CancellationToken ct) => await deadLetters.RetryAsync(name, id, ct) switch
     {

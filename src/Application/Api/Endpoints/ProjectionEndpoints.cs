@@ -12,7 +12,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         handlers["ListProjections"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { projections = await admin.StatusAsync(null, c.Cancellation) });
         handlers["GetProjection"] = GetAsync;
         handlers["RebuildProjection"] = RebuildAsync;
-        handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Cancellation) });
+        handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Limit(), c.Cancellation) });
         handlers["RetryParkedEvent"] = RetryAsync;
     }
 
