@@ -23,6 +23,7 @@ public sealed class ApiDispatcher
 
     /// <summary>Long enough for a restart or a failover to make progress, short enough that a client is not idle long.</summary>
     public const int RetryAfterSeconds = 5;
+
     private readonly Dictionary<string, (ApiRoute Route, ApiHandler Handler)> _routes = new(StringComparer.Ordinal);
     private readonly ApiOptions _options;
     private readonly ILogger<ApiDispatcher> _logger;
