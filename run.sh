@@ -1,45 +1,100 @@
 #!/usr/bin/env bash
 # The run command: starts the backend locally (the ASP.NET Core local host on http://127.0.0.1:7071).
 # Starts a private PostgreSQL cluster under .data/ (kept between runs) unless Postgres__ConnectionString
-# is set, and Redis if redis-server is installed; stops what it started on Ctrl+C.
+# is set, and Redis if redis-server is installed; stops what it started however the API ends (Ctrl+C,
+# SIGTERM, or the API dying), and takes over what a run killed outright left behind.
+# Environment: RUN_PG_PORT, RUN_REDIS_PORT, RUN_DATA_DIR (default .data), ASPNETCORE_URLS,
+# LOCAL_SETTINGS_PATH (default local.settings.json), RUN_SKIP_BUILD=1 (use the last build).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
 
 PG_PORT="${RUN_PG_PORT:-55432}"
 REDIS_PORT="${RUN_REDIS_PORT:-56379}"
-DATA="$PWD/.data"
+DATA="${RUN_DATA_DIR:-$PWD/.data}"
+export LOCAL_SETTINGS_PATH="${LOCAL_SETTINGS_PATH:-$PWD/local.settings.json}"
+APP_DLL=src/Hosts/LocalHost/bin/Release/net10.0/Serverless.EventSourcing.LocalHost.dll
 started_pg=""
 redis_pid=""
+app_pid=""
 
 say() { printf '==> %s\n' "$*"; }
 as_postgres() { if [[ $(id -u) -eq 0 ]]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 pg_bin() { command -v "$1" 2>/dev/null || ls /usr/lib/postgresql/*/bin/"$1" 2>/dev/null | sort -V | tail -n 1; }
+pg_ctl() { as_postgres "$(pg_bin pg_ctl)" -D "$DATA/postgres" "$@"; }
+# True when $1 is a live process whose command line mentions $2 (a pid file may name a recycled pid).
+is_running() { [[ -n "$1" && -r /proc/$1/cmdline ]] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -qF -- "$2"; }
 
-cleanup() {
-  [[ -n "$redis_pid" ]] && { say "Stopping Redis"; kill "$redis_pid" 2>/dev/null || true; }
-  [[ -n "$started_pg" ]] && { say "Stopping PostgreSQL"; as_postgres "$(pg_bin pg_ctl)" -D "$DATA/postgres" -m fast stop >/dev/null || true; }
+# Stops a process by pid: SIGTERM, up to $3 seconds of grace, then SIGKILL. Never fails.
+stop_process() {
+  local pid="$1" name="$2" grace="${3:-10}"
+  kill -TERM "$pid" 2>/dev/null || return 0
+  for ((i = 0; i < grace * 10; i++)); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  say "$name did not stop within ${grace} s: killing it"
+  kill -KILL "$pid" 2>/dev/null || true
 }
-trap cleanup EXIT INT TERM
 
-if [[ ! -f local.settings.json ]]; then
-  say "Creating local.settings.json from local.settings.sample.json"
-  cp local.settings.sample.json local.settings.json
+# Runs once on every way out (normal exit, Ctrl+C, SIGTERM, the API dying, a failed step); must not fail itself.
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM
+  set +e
+  if [[ -n "$app_pid" ]]; then say "Stopping the API"; stop_process "$app_pid" "The API" 30; wait "$app_pid" 2>/dev/null; rm -f "$DATA/app.pid"; fi
+  if [[ -n "$redis_pid" ]]; then say "Stopping Redis"; stop_process "$redis_pid" "Redis"; wait "$redis_pid" 2>/dev/null; rm -f "$DATA/redis.pid"; fi
+  if [[ -n "$started_pg" ]]; then
+    say "Stopping PostgreSQL"
+    pg_ctl -m fast -w -t 30 stop >/dev/null 2>&1 || pg_ctl -m immediate -w stop >/dev/null 2>&1
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# What a run that was killed outright (SIGKILL, a closed terminal) left running: stop it, so this run owns its servers.
+take_over_leftovers() {
+  local pid
+  pid=$(cat "$DATA/app.pid" 2>/dev/null || true)
+  if is_running "$pid" "$APP_DLL"; then say "Stopping the API a previous run left running (pid $pid)"; stop_process "$pid" "The old API" 30; fi
+  pid=$(cat "$DATA/redis.pid" 2>/dev/null || true)
+  if is_running "$pid" redis-server; then say "Stopping the Redis a previous run left running (pid $pid)"; stop_process "$pid" "The old Redis"; fi
+  rm -f "$DATA/app.pid" "$DATA/redis.pid"
+  if [[ -f "$DATA/postgres/postmaster.pid" ]]; then
+    pid=$(head -n 1 "$DATA/postgres/postmaster.pid")
+    if is_running "$pid" "$DATA/postgres"; then
+      say "Stopping the PostgreSQL a previous run left running (pid $pid)"
+      pg_ctl -m fast -w -t 30 stop >/dev/null
+    elif kill -0 "$pid" 2>/dev/null; then
+      # The cluster died and its pid now belongs to another process: PostgreSQL would refuse to start.
+      say "Removing a stale postmaster.pid (pid $pid is no longer PostgreSQL)"
+      rm -f "$DATA/postgres/postmaster.pid"
+    fi
+    # A dead pid needs nothing: PostgreSQL replaces its own stale lock file.
+  fi
+}
+
+if [[ ! -f "$LOCAL_SETTINGS_PATH" ]]; then
+  say "Creating $LOCAL_SETTINGS_PATH from local.settings.sample.json"
+  cp local.settings.sample.json "$LOCAL_SETTINGS_PATH"
 fi
 
+mkdir -p "$DATA"
+take_over_leftovers
+
 if [[ -z "${Postgres__ConnectionString:-}" ]]; then
-  mkdir -p "$DATA"
   if [[ ! -d "$DATA/postgres" ]]; then
-    say "Creating a PostgreSQL cluster in .data/postgres"
+    say "Creating a PostgreSQL cluster in $DATA/postgres"
     mkdir -p "$DATA/postgres"
     [[ $(id -u) -eq 0 ]] && chown postgres "$DATA" "$DATA/postgres"
     as_postgres "$(pg_bin initdb)" -D "$DATA/postgres" -U postgres -A trust -E UTF8 >/dev/null
   fi
+  # max_connections 200 leaves headroom over the API's pool (Postgres__MaxPoolSize, default 20) for psql,
+  # a second instance or a benchmark: see README, "Connections".
   say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
-  as_postgres "$(pg_bin pg_ctl)" -D "$DATA/postgres" -l "$DATA/postgres.log" -w \
-    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1" start >/dev/null
   started_pg=1
-  psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -tAc "select 1 from pg_database where datname = 'eventsourcing'" | grep -q 1 \
-    || psql -h 127.0.0.1 -p "$PG_PORT" -U postgres -qc "create database eventsourcing"
+  pg_ctl -l "$DATA/postgres.log" -w -t 60 \
+    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+  sql() { "$(pg_bin psql)" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
+  sql -tAc "select 1 from pg_database where datname = 'eventsourcing'" | grep -q 1 || sql -qc "create database eventsourcing"
   export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Database=eventsourcing;Username=postgres"
 fi
 
@@ -48,6 +103,7 @@ if [[ -z "${Redis__ConnectionString:-}" ]]; then
     say "Starting Redis on 127.0.0.1:$REDIS_PORT (snapshot cache)"
     redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$DATA/redis.log" 2>&1 &
     redis_pid=$!
+    echo "$redis_pid" >"$DATA/redis.pid"
     export Redis__ConnectionString="127.0.0.1:$REDIS_PORT,abortConnect=false"
   else
     say "redis-server not installed: running without the snapshot cache"
@@ -55,8 +111,12 @@ if [[ -z "${Redis__ConnectionString:-}" ]]; then
   fi
 fi
 
-say "Building the local host"
-dotnet build src/Hosts/LocalHost -c Release --nologo -v quiet -clp:NoSummary
+if [[ "${RUN_SKIP_BUILD:-}" == 1 ]]; then
+  say "Using the last build of the local host (RUN_SKIP_BUILD=1)"
+else
+  say "Building the local host"
+  dotnet build src/Hosts/LocalHost -c Release --nologo -v quiet -clp:NoSummary
+fi
 
 url="${ASPNETCORE_URLS:-http://127.0.0.1:7071}"
 cat <<MSG
@@ -64,7 +124,12 @@ cat <<MSG
     Try:  curl -s -X POST $url/api/aggregates/account/42/commands/open \\
             -H 'content-type: application/json' -d '{"owner":"Ada","currency":"EUR"}'
 MSG
-dotnet src/Hosts/LocalHost/bin/Release/net10.0/Serverless.EventSourcing.LocalHost.dll --urls "$url" &
+dotnet "$APP_DLL" --urls "$url" &
 app_pid=$!
-trap 'kill -TERM $app_pid 2>/dev/null; wait $app_pid 2>/dev/null; cleanup' EXIT INT TERM
-wait "$app_pid"
+echo "$app_pid" >"$DATA/app.pid"
+status=0
+wait "$app_pid" || status=$?
+app_pid=""
+rm -f "$DATA/app.pid"
+say "The API exited with status $status"
+exit "$status"

@@ -114,6 +114,10 @@ param functionMaximumInstanceCount int = 100
 ])
 param functionInstanceMemoryMB int = 2048
 
+@description('PostgreSQL connections per Function App instance (Postgres__MaxPoolSize). functionMaximumInstanceCount x this must fit the server user connections (max_connections - 15), or connect through PgBouncer: see README "Connections".')
+@minValue(1)
+param postgresMaxPoolSize int = 5
+
 var databaseName = 'eventsourcing'
 var deploymentContainerName = 'app-package'
 var env = toLower(environmentName)
@@ -249,6 +253,7 @@ module functionApp 'modules/function-app.bicep' = {
     applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     maximumInstanceCount: functionMaximumInstanceCount
     instanceMemoryMB: functionInstanceMemoryMB
+    postgresMaxPoolSize: postgresMaxPoolSize
     postgresHost: postgres.outputs.fullyQualifiedDomainName
     postgresPort: postgres.outputs.port
     postgresDatabaseName: postgres.outputs.databaseName

@@ -34,6 +34,10 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
+@description('Npgsql pool size per instance (Postgres__MaxPoolSize): maximum instances x this must fit the server, see README "Connections".')
+@minValue(1)
+param postgresMaxPoolSize int = 5
+
 param postgresHost string
 param postgresPort int
 param postgresDatabaseName string
@@ -120,6 +124,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Postgres__UseEntraAuthentication: 'true'
       // Prepared statements need PgBouncer with max_prepared_statements > 0; 0 keeps transaction mode safe.
       Postgres__MaxAutoPrepare: '0'
+      // Per instance. maximumInstanceCount x this must stay within the server's user connections
+      // (max_connections - 15 on Flexible Server), or go through PgBouncer: README, "Connections".
+      Postgres__MaxPoolSize: string(postgresMaxPoolSize)
       Redis__ConnectionString: '@Microsoft.KeyVault(SecretUri=${redisConnectionStringSecretUri})'
       Redis__SnapshotTtlSeconds: '3600'
       Api__Key: '@Microsoft.KeyVault(SecretUri=${apiKeySecretUri})'

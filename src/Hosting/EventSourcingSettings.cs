@@ -19,6 +19,15 @@ public sealed record EventSourcingSettings
     /// <summary>Npgsql auto-prepare (0 = off): safe to raise on direct connections or PgBouncer with max_prepared_statements.</summary>
     public int PostgresMaxAutoPrepare { get; init; }
 
+    /// <summary>
+    /// Connections this instance may hold (requests and background work share them); beyond it requests queue for a
+    /// free one up to the connection string's <c>Timeout</c>. Instances × this must fit the server: README, "Connections".
+    /// </summary>
+    public int PostgresMaxPoolSize { get; init; } = DefaultPostgresMaxPoolSize;
+
+    /// <summary>Well below PostgreSQL's default max_connections (100) and Npgsql's default pool (also 100).</summary>
+    public const int DefaultPostgresMaxPoolSize = 20;
+
     public required RedisCacheOptions Redis { get; init; }
 
     public required ApiOptions Api { get; init; }
@@ -41,6 +50,7 @@ public sealed record EventSourcingSettings
                 : throw new InvalidOperationException("Setting Postgres:ConnectionString (Postgres__ConnectionString) is required."),
             PostgresUseEntraAuthentication = Bool(configuration, "Postgres:UseEntraAuthentication"),
             PostgresMaxAutoPrepare = Int(configuration, "Postgres:MaxAutoPrepare", 0, min: 0),
+            PostgresMaxPoolSize = Int(configuration, "Postgres:MaxPoolSize", DefaultPostgresMaxPoolSize, min: 1),
             Redis = new RedisCacheOptions
             {
                 ConnectionString = configuration["Redis:ConnectionString"] ?? "",

@@ -23,7 +23,7 @@ internal sealed class ProjectionAdmin(ProjectionDispatcher dispatcher, Projectio
     public async Task<ParkedRetry> SkipParkedAsync(string name, long id, string by, string reason, CancellationToken ct) =>
         await deadLetters.SkipAsync(name, id, by, reason, ct) == RetryOutcome.NotFound ? ParkedRetry.NotFound : ParkedRetry.Applied;
 
-    public async Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct) => [.. await deadLetters.ListAsync(name, ct: ct)];
+    public async Task<IReadOnlyList<object>> ParkedAsync(string name, int limit, CancellationToken ct) => [.. await deadLetters.ListAsync(name, limit, ct)];
 
     public async Task<ParkedRetry> RetryParkedAsync(string name, long id, CancellationToken ct) => await deadLetters.RetryAsync(name, id, ct) switch
     {

@@ -51,8 +51,9 @@ public static class ServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare));
+        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare, settings.PostgresMaxPoolSize));
         services.AddSingleton<SchemaMigrator>();
+        services.AddSingleton<IOutageDetector, PostgresOutages>();
         services.AddHostedService<MigrateOnStartup>();
 
         services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });

@@ -10,7 +10,13 @@ public static class PostgresDataSource
     /// Statements Npgsql may prepare per connection (0 = off, the default). Prepared statements roughly double
     /// projection catch-up, but behind PgBouncer in transaction mode they need <c>max_prepared_statements</c> &gt; 0.
     /// </param>
-    public static NpgsqlDataSource Create(string connectionString, Func<CancellationToken, ValueTask<string>>? tokenProvider = null, int maxAutoPrepare = 0)
+    /// <param name="maxPoolSize">
+    /// The most connections this data source opens (Npgsql's own default is 100, which alone can fill a server's
+    /// max_connections). When all are busy a caller waits for one up to the connection string's <c>Timeout</c>
+    /// (default 15 s), then gets a transient <see cref="NpgsqlException"/>, which the API answers 503. Overrides a
+    /// Maximum Pool Size in the connection string, so one setting sizes every instance.
+    /// </param>
+    public static NpgsqlDataSource Create(string connectionString, Func<CancellationToken, ValueTask<string>>? tokenProvider = null, int maxAutoPrepare = 0, int? maxPoolSize = null)
     {
         if (string.IsNullOrWhiteSpace(connectionString))
         {
@@ -24,6 +30,12 @@ public static class PostgresDataSource
             // We keep no session state, and the default DISCARD ALL on every pooled use throws away
             // plpgsql's cached plans: measured at 35-40 % of a raw insert with it, ~60 % without.
             builder.ConnectionStringBuilder.NoResetOnClose = true;
+        }
+
+        if (maxPoolSize is { } max)
+        {
+            builder.ConnectionStringBuilder.MaxPoolSize = max;
+            builder.ConnectionStringBuilder.MinPoolSize = Math.Min(builder.ConnectionStringBuilder.MinPoolSize, max);
         }
 
         if (maxAutoPrepare > 0)

@@ -49,4 +49,25 @@ public class AppendValidatorTests
 
         Assert.Equal("events[1].eventId", Assert.Throws<InvalidInputException>(() => AppendValidator.Validate([e, e], Limits)).Field);
     }
+
+    // Built at run time: xUnit would serialize the raw unpaired surrogate of the last case as U+FFFD.
+    public static TheoryData<string, string> Unstorable => new()
+    {
+        { "{\"owner\":\"\\u0000x\"}", "events[0].data.owner" },
+        { "{\"x\":[\"\\ud800\"]}", "events[0].data.x[0]" },
+        { "{\"x\":\"\ud800\"}", "events[0].data" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Unstorable), DisableDiscoveryEnumeration = true)]
+    public void Data_holding_text_postgres_cannot_store_is_rejected_naming_where(string data, string field) =>
+        Assert.Equal(field, Assert.Throws<InvalidInputException>(() => AppendValidator.Validate([Event(data: data)], Limits)).Field);
+
+    [Fact]
+    public void Metadata_holding_a_nul_is_rejected_naming_the_member()
+    {
+        var e = new EventData(Guid.NewGuid(), "Deposited", "{}", new EventMetadata { CorrelationId = "c\0" });
+
+        Assert.Equal("events[0].metadata.correlationId", Assert.Throws<InvalidInputException>(() => AppendValidator.Validate([e], Limits)).Field);
+    }
 }

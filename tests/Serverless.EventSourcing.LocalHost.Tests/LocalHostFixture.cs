@@ -12,19 +12,26 @@ public class LocalHostFixture : IAsyncLifetime
     public const string Key = "test-function-key";
     public const int MaxBodyBytes = 64 * 1024;
 
-    private readonly PostgresDatabase _database = new();
+    private PostgresDatabase? _database;
     private WebApplication? _app;
 
     public HttpClient Client { get; private set; } = null!;
 
     public Uri BaseAddress { get; private set; } = null!;
 
-    public PostgresDatabase Database => _database;
+    public PostgresDatabase Database => _database ?? throw new InvalidOperationException("Not initialized.");
+
+    /// <summary>The running app's services (its data source, for tests that hold its pooled connections).</summary>
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
 
     protected virtual IDictionary<string, string?> ExtraSettings => new Dictionary<string, string?>();
 
+    /// <summary>The database the host runs on: a fresh one on the shared test cluster unless a fixture brings its own server.</summary>
+    protected virtual PostgresDatabase CreateDatabase() => new();
+
     public virtual async Task InitializeAsync()
     {
+        _database = CreateDatabase();
         await _database.InitializeAsync();
         var redis = await RedisServer.GetSharedAsync();
         var settings = new Dictionary<string, string?>
@@ -50,9 +57,16 @@ public class LocalHostFixture : IAsyncLifetime
         Client = NewClient();
     }
 
-    public HttpClient NewClient(bool withKey = true)
+    /// <param name="utf8Headers">Sends header values as UTF-8 (HttpClient refuses non-ASCII header values otherwise).</param>
+    public HttpClient NewClient(bool withKey = true, bool utf8Headers = false)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress };
+        var handler = new SocketsHttpHandler();
+        if (utf8Headers)
+        {
+            handler.RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8;
+        }
+
+        var client = new HttpClient(handler) { BaseAddress = BaseAddress };
         if (withKey)
         {
             client.DefaultRequestHeaders.Add("x-functions-key", Key);
@@ -61,15 +75,18 @@ public class LocalHostFixture : IAsyncLifetime
         return client;
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
-        Client.Dispose();
+        Client?.Dispose();
         if (_app is not null)
         {
             await _app.StopAsync();
             await _app.DisposeAsync();
         }
 
-        await _database.DisposeAsync();
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
     }
 }

@@ -5,10 +5,22 @@ using Xunit;
 
 namespace Serverless.EventSourcing.Testing;
 
-/// <summary>A class fixture: a fresh, migrated database of its own on the shared test cluster.</summary>
+/// <summary>A class fixture: a fresh, migrated database of its own on the shared test cluster (or on a given one).</summary>
 public class PostgresDatabase : IAsyncLifetime
 {
+    private readonly Func<Task<PostgresServer>> _getServer;
     private PostgresServer? _server;
+
+    /// <summary>On the shared test cluster (xUnit creates class fixtures with this constructor).</summary>
+    public PostgresDatabase()
+        : this(PostgresServer.GetSharedAsync)
+    {
+    }
+
+    private PostgresDatabase(Func<Task<PostgresServer>> server) => _getServer = server;
+
+    /// <summary>A database on another server than the shared one (tests that stop and start it bring their own).</summary>
+    public static PostgresDatabase On(Func<Task<PostgresServer>> server) => new(server);
 
     public string ConnectionString { get; private set; } = "";
 
@@ -18,7 +30,7 @@ public class PostgresDatabase : IAsyncLifetime
 
     public virtual async Task InitializeAsync()
     {
-        _server = await PostgresServer.GetSharedAsync();
+        _server = await _getServer();
         ConnectionString = await _server.CreateDatabaseAsync();
         DataSource = NpgsqlDataSource.Create(ConnectionString);
         await new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();

@@ -12,11 +12,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private static readonly Lazy<Task<PostgresServer>> Shared = new(() => StartAsync(durable: false));
 
     private readonly string? _directory;
+    private readonly string? _pgCtl;
+    private readonly string? _options;
 
-    private PostgresServer(string adminConnectionString, string? directory)
+    private PostgresServer(string adminConnectionString, string? directory, string? pgCtl = null, string? options = null)
     {
         AdminConnectionString = adminConnectionString;
         _directory = directory;
+        _pgCtl = pgCtl;
+        _options = options;
     }
 
     /// <summary>Connection string to the <c>postgres</c> database with rights to create databases.</summary>
@@ -24,15 +28,33 @@ public sealed class PostgresServer : IAsyncDisposable
 
     public static Task<PostgresServer> GetSharedAsync() => Shared.Value;
 
+    private string PgCtl => _pgCtl ?? throw new InvalidOperationException("This server was not started by the tests; it cannot be stopped or started.");
+
+    private string DataDirectory => Path.Combine(_directory!, "data");
+
     /// <param name="durable">False turns fsync off for fast tests; benchmarks keep server defaults.</param>
-    public static async Task<PostgresServer> StartAsync(bool durable)
+    public static Task<PostgresServer> StartAsync(bool durable)
     {
         var configured = Environment.GetEnvironmentVariable("POSTGRES_CONNECTION_STRING");
-        if (!string.IsNullOrWhiteSpace(configured))
-        {
-            return new PostgresServer(configured, null);
-        }
+        return string.IsNullOrWhiteSpace(configured)
+            ? StartClusterAsync(durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+            : Task.FromResult(new PostgresServer(configured, null));
+    }
 
+    /// <summary>
+    /// A cluster of the caller's own, even when <c>POSTGRES_CONNECTION_STRING</c> names a server: for tests that stop
+    /// and start the server (<see cref="StopImmediatelyAsync"/>, <see cref="StartAgainAsync"/>), which must never
+    /// happen to a server other tests share.
+    /// </summary>
+    /// <remarks>
+    /// A commit must survive the server being killed, so <c>synchronous_commit</c> stays on (with it off, an
+    /// acknowledged commit can still sit in WAL buffers that an immediate stop throws away); <c>fsync</c> may stay off,
+    /// since the operating system does not crash and keeps what was written.
+    /// </remarks>
+    public static Task<PostgresServer> StartOwnAsync() => StartClusterAsync(" -c fsync=off -c full_page_writes=off");
+
+    private static async Task<PostgresServer> StartClusterAsync(string settings)
+    {
         var initdb = ProcessRunner.FindExecutable("initdb", PostgresBinDirectories())
             ?? throw new InvalidOperationException(
                 "PostgreSQL server binaries (initdb, pg_ctl) are not on PATH and POSTGRES_CONNECTION_STRING is not set; the tests need a real server.");
@@ -47,21 +69,26 @@ public sealed class PostgresServer : IAsyncDisposable
         var data = Path.Combine(directory, "data");
         var port = ProcessRunner.FreePort();
         await ProcessRunner.RunAsync(initdb, $"-D {data} -U postgres -A trust -E UTF8 --no-sync", asPostgresUser: true, TimeSpan.FromMinutes(2));
-        var settings = durable
-            ? ""
-            : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off";
         var options = $"-p {port} -k {directory} -c listen_addresses=127.0.0.1 -c max_connections=300 -c shared_buffers=256MB{settings}";
-        await ProcessRunner.RunAsync(
-            Path.Combine(binDir, "pg_ctl"),
-            $"-D {data} -l {Path.Combine(directory, "server.log")} -o \"{options}\" -w -t 60 start",
-            asPostgresUser: true,
-            TimeSpan.FromMinutes(2));
+        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true", directory, Path.Combine(binDir, "pg_ctl"), options);
+        await server.StartAgainAsync();
 
-        var server = new PostgresServer($"Host=127.0.0.1;Port={port};Username=postgres;Database=postgres;Pooling=true", directory);
         var stop = ProcessRunner.IsRoot ? $"runuser -u postgres -- {binDir}/pg_ctl" : $"{binDir}/pg_ctl";
         ProcessRunner.CleanUpWhenGone($"{stop} -D {data} -m immediate -w stop >/dev/null 2>&1; rm -rf {directory}");
         return server;
     }
+
+    /// <summary>Stops the server as a crash would (<c>pg_ctl -m immediate</c>): connections drop, nothing is flushed politely.</summary>
+    public Task StopImmediatelyAsync() =>
+        ProcessRunner.RunAsync(PgCtl, $"-D {DataDirectory} -m immediate -w stop", asPostgresUser: true, TimeSpan.FromMinutes(1));
+
+    /// <summary>Starts the server on the same port and data folder (after a crash it recovers from the WAL first).</summary>
+    public Task StartAgainAsync() =>
+        ProcessRunner.RunAsync(
+            PgCtl,
+            $"-D {DataDirectory} -l {Path.Combine(_directory!, "server.log")} -o \"{_options}\" -w -t 60 start",
+            asPostgresUser: true,
+            TimeSpan.FromMinutes(2));
 
     /// <summary>Creates an empty database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string prefix = "es_test")

@@ -1,14 +1,19 @@
 using System.Globalization;
 using System.Text.Json;
+using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Application.Api;
 
 /// <summary>One request being handled: typed access to its parts, every accessor validating as it reads.</summary>
-public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, CancellationToken ct)
+/// <param name="authenticated">The caller presented the API key, or none is configured.</param>
+public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, bool authenticated, CancellationToken ct)
 {
     public ApiRequest Request { get; } = request;
 
     public string CorrelationId { get; } = correlationId;
+
+    /// <summary>False for a caller without the key on an open route (the probes): tell it no more than it needs.</summary>
+    public bool Authenticated { get; } = authenticated;
 
     public CancellationToken Cancellation { get; } = ct;
 
@@ -20,9 +25,41 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
     /// <summary>This request with route values found by a nested route table (a module's read routes).</summary>
     public ApiContext WithRouteValues(IReadOnlyDictionary<string, string> values) => new(
         new ApiRequest { Method = Request.Method, Path = Request.Path, RouteValues = values, Query = Request.Query, Headers = Request.Headers, Body = Request.Body },
-        CorrelationId, options, Cancellation);
+        CorrelationId, options, Authenticated, Cancellation);
 
     public string? Query(string name) => Request.Query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
+
+    /// <summary>
+    /// A header whose value is stored (an idempotency key, a user id): absent is null; present, it must be 1 to
+    /// <paramref name="maxLength"/> characters without control characters, and text PostgreSQL can store.
+    /// </summary>
+    public string? StoredHeader(string name, int maxLength = 200)
+    {
+        var value = Request.Header(name);
+        if (value is null)
+        {
+            return null;
+        }
+
+        return value.Length > 0 && value.Length <= maxLength && !value.Any(char.IsControl) && StorableText.IsStorable(value)
+            ? value
+            : throw new InvalidInputException(name, $"must be 1 to {maxLength} printable characters");
+    }
+
+    /// <summary>
+    /// Refuses query names and values, and route values, that PostgreSQL text cannot hold, before any handler reads
+    /// them (a NUL would fail the query as an invalid byte sequence, a 500). Kestrel itself refuses a NUL in the path.
+    /// </summary>
+    internal void RefuseUnstorableText()
+    {
+        foreach (var (name, value) in Request.Query.Concat(Request.RouteValues))
+        {
+            if (!StorableText.IsStorable(name) || !StorableText.IsStorable(value))
+            {
+                throw new InvalidInputException(name, StorableText.Reason);
+            }
+        }
+    }
 
     public long? QueryLong(string name, long min = 0)
     {
@@ -60,8 +97,9 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
     public int MaxPageSize => options.MaxPageSize;
 
     /// <summary>
-    /// Reads the body as JSON, refusing more than the configured limit without reading past it. An empty
-    /// body is <paramref name="whenEmpty"/> when given, an error otherwise.
+    /// Reads the body as JSON, refusing more than the configured limit without reading past it, and a body not
+    /// declared JSON (415). An empty body is <paramref name="whenEmpty"/> when given (it needs no content type), an
+    /// error otherwise.
     /// </summary>
     public async Task<JsonElement> ReadJsonAsync(JsonElement? whenEmpty = null)
     {
@@ -71,15 +109,25 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
             return whenEmpty ?? throw new InvalidInputException("body", "a JSON body is required");
         }
 
+        if (!JsonMediaType.Accepts(Request.Header("Content-Type")))
+        {
+            throw new UnsupportedMediaTypeException(Request.Header("Content-Type"));
+        }
+
+        JsonElement body;
         try
         {
             using var document = JsonDocument.Parse(bytes);
-            return document.RootElement.Clone();
+            body = document.RootElement.Clone();
         }
         catch (JsonException ex)
         {
             throw new InvalidInputException("body", $"is not valid JSON ({ex.Message})");
         }
+
+        // The parser lets through bytes that are not UTF-8 and escapes PostgreSQL cannot store (\u0000, a lone \ud800).
+        StorableText.CheckJson(bytes, root: "");
+        return body;
     }
 
     private async Task<byte[]> ReadBodyAsync()
@@ -106,6 +154,10 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
         return buffer.ToArray();
     }
 }
+
+/// <summary>The body is not declared as JSON; answered with 415.</summary>
+public sealed class UnsupportedMediaTypeException(string? contentType)
+    : EventSourcingException($"The body must be sent as application/json (or another +json type, in UTF-8), not {(string.IsNullOrEmpty(contentType) ? "without a Content-Type" : contentType)}.");
 
 /// <summary>The body is over <c>Api:MaxBodyBytes</c>; answered with 413.</summary>
 public sealed class PayloadTooLargeException(long limit) : EventSourcingException($"The request body is larger than {limit} bytes.");

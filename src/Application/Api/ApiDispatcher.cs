@@ -20,16 +20,22 @@ public interface IApiEndpoints
 public sealed class ApiDispatcher
 {
     private const int MaxCorrelationIdLength = 128;
+
+    /// <summary>Long enough for a restart or a failover to make progress, short enough that a client is not idle long.</summary>
+    public const int RetryAfterSeconds = 5;
+
     private readonly Dictionary<string, (ApiRoute Route, ApiHandler Handler)> _routes = new(StringComparer.Ordinal);
     private readonly ApiOptions _options;
     private readonly ILogger<ApiDispatcher> _logger;
+    private readonly IOutageDetector[] _outages;
     private readonly byte[]? _key;
 
-    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, ILogger<ApiDispatcher> logger)
+    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, IEnumerable<IOutageDetector> outages, ILogger<ApiDispatcher> logger)
     {
         ArgumentNullException.ThrowIfNull(groups);
         _options = options;
         _logger = logger;
+        _outages = [.. outages];
         _key = string.IsNullOrEmpty(options.Key) ? null : Encoding.UTF8.GetBytes(options.Key);
         var handlers = new Dictionary<string, ApiHandler>(StringComparer.Ordinal);
         foreach (var group in groups)
@@ -49,28 +55,42 @@ public sealed class ApiDispatcher
     public async Task<ApiResponse> DispatchAsync(string routeName, ApiRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var correlationId = request.Header("x-correlation-id") is { Length: > 0 and <= MaxCorrelationIdLength } given && !given.Any(char.IsControl)
-            ? given
-            : Guid.NewGuid().ToString();
+        var given = request.Header("x-correlation-id");
+        var correlationIdRefused = given is not null && !IsValidCorrelationId(given);
+        var correlationId = given is not null && !correlationIdRefused ? given : Guid.NewGuid().ToString();
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Route"] = routeName });
 
         ApiResponse response;
+        var authenticated = IsAuthorized(request);
         if (!_routes.TryGetValue(routeName, out var entry))
         {
             response = ProblemResponse(Problem.NotFound($"No route {routeName}."), request, correlationId);
         }
-        else if (!entry.Route.Anonymous && !IsAuthorized(request))
+        else if (!entry.Route.Anonymous && !authenticated)
         {
-            response = ProblemResponse(Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required."), request, correlationId);
+            response = ProblemResponse(
+                Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required.", "Send the API key in the x-functions-key header."),
+                request,
+                correlationId);
+        }
+        else if (correlationIdRefused)
+        {
+            response = ProblemResponse(
+                Problem.InvalidInput("x-correlation-id", $"must be 1 to {MaxCorrelationIdLength} printable ASCII characters (it is echoed in a response header and stored with every event)"),
+                request,
+                correlationId);
         }
         else
         {
-            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, ct), correlationId);
+            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, authenticated, ct), correlationId);
         }
 
         response.Headers["x-correlation-id"] = correlationId;
         return response;
     }
+
+    /// <summary>A correlation id is echoed in a response header, so it must be printable ASCII; and it is stored with every event.</summary>
+    public static bool IsValidCorrelationId(string value) => value.Length is > 0 and <= MaxCorrelationIdLength && value.All(c => c is >= ' ' and <= '~');
 
     /// <summary>The path is served with other methods: 405 with <c>Allow</c>; otherwise 404.</summary>
     private static Task<ApiResponse> NoMatchingRouteAsync(ApiContext context)
@@ -96,11 +116,16 @@ public sealed class ApiDispatcher
         Problem problem;
         try
         {
+            context.RefuseUnstorableText();
             return await handler(context);
         }
         catch (InvalidInputException ex)
         {
             problem = Problem.InvalidInput(ex.Field, ex.Reason);
+        }
+        catch (UnsupportedMediaTypeException ex)
+        {
+            problem = Problem.Of(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", "The request body must be JSON.", ex.Message);
         }
         catch (PayloadTooLargeException ex)
         {
@@ -134,6 +159,13 @@ public sealed class ApiDispatcher
         {
             throw;
         }
+        catch (Exception ex) when (Outage(ex) is { } outage)
+        {
+            // Not a bug: say what is down (the reason may name hosts, so it goes to the log, not to the caller).
+            _logger.LogWarning("{Dependency} is unavailable ({Reason}); answered {Method} {Path} with 503", outage.Dependency, outage.Reason, context.Request.Method, context.Request.Path);
+            return ProblemResponse(Problem.ServiceUnavailable(outage.Dependency, RetryAfterSeconds), context.Request, correlationId)
+                .With("Retry-After", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
         catch (Exception ex)
         {
             _logger.LogError(ex, "Unhandled error in {Path}", context.Request.Path);
@@ -147,6 +179,8 @@ public sealed class ApiDispatcher
 
         return ProblemResponse(problem, context.Request, correlationId);
     }
+
+    private DependencyOutage? Outage(Exception error) => _outages.Select(o => o.Detect(error)).FirstOrDefault(o => o is not null);
 
     private bool IsAuthorized(ApiRequest request)
     {

@@ -13,9 +13,15 @@ public static class Preconditions
     {
         ArgumentNullException.ThrowIfNull(context);
         var header = context.Request.Header("If-Match")?.Trim();
-        if (string.IsNullOrEmpty(header))
+        if (header is null)
         {
             return null;
+        }
+
+        // A present but empty If-Match is a client bug, not "no precondition": writing without one would be unsafe.
+        if (header.Length == 0)
+        {
+            throw new InvalidInputException("If-Match", "is empty: send a quoted stream version such as \"5\", or *, or leave the header out");
         }
 
         if (header == "*")

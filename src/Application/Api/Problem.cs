@@ -55,5 +55,9 @@ public sealed record Problem
     public static Problem RuleViolation(string code, string? detail) =>
         Of(HttpStatusCode.UnprocessableEntity, "rule-violation", "A business rule rejected the command.", detail) with { RuleCode = code };
 
+    /// <summary>A dependency is unreachable: the caller did nothing wrong and should retry (the response carries Retry-After).</summary>
+    public static Problem ServiceUnavailable(string dependency, int retryAfterSeconds) =>
+        Of(HttpStatusCode.ServiceUnavailable, "service-unavailable", "A dependency is unavailable; retry later.", $"{dependency} cannot be reached right now. Retry after {retryAfterSeconds} seconds.");
+
     public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
 }

@@ -10,7 +10,8 @@ public interface IProjectionAdmin
     /// <summary>Rebuilds from the whole log, or only a category and/or a time range of it; false when a rebuild is already running.</summary>
     Task<bool> StartRebuildAsync(string name, string? category, DateTimeOffset? from, DateTimeOffset? to, CancellationToken ct);
 
-    Task<IReadOnlyList<object>> ParkedAsync(string name, CancellationToken ct);
+    /// <summary>The first <paramref name="limit"/> events parked for the projection, oldest first.</summary>
+    Task<IReadOnlyList<object>> ParkedAsync(string name, int limit, CancellationToken ct);
 
     Task<ParkedRetry> RetryParkedAsync(string name, long id, CancellationToken ct);
 

@@ -23,7 +23,7 @@ internal static class StatusCodeProblems
         }
 
         var request = new ApiRequest { Method = http.Request.Method, Path = http.Request.Path + http.Request.QueryString };
-        var correlationId = http.Request.Headers["x-correlation-id"].ToString() is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
+        var correlationId = http.Request.Headers["x-correlation-id"].ToString() is { Length: > 0 } given && ApiDispatcher.IsValidCorrelationId(given) ? given : Guid.NewGuid().ToString();
         var response = ApiDispatcher.ProblemResponse(problem, request, correlationId).With("x-correlation-id", correlationId);
         return HttpApi.WriteAsync(http, response);
     }

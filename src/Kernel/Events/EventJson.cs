@@ -13,8 +13,21 @@ public static class EventJson
     };
 
     /// <summary>
-    /// Reads a request body (command, saga input, filter) into <typeparamref name="T"/>; a body that is not an
-    /// object, or a field of the wrong type, is an <see cref="InvalidInputException"/> naming the field.
+    /// For request bodies: money APIs are strict. Numbers must be JSON numbers (the web default reads "10" as 10),
+    /// a member the input type does not have is an error rather than ignored, and so is a member given twice.
+    /// Raw event data is not read with these: it stays free-form JSON.
+    /// </summary>
+    public static JsonSerializerOptions InputOptions { get; } = new(Options)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        AllowDuplicateProperties = false,
+    };
+
+    /// <summary>
+    /// Reads a request body (command, saga input, filter) strictly (<see cref="InputOptions"/>) into
+    /// <typeparamref name="T"/>; a body that is not an object, an unknown or repeated member, or a member of the wrong
+    /// type is an <see cref="InvalidInputException"/> naming the field and what it must be.
     /// </summary>
     public static T ReadInput<T>(JsonElement body)
         where T : class
@@ -26,25 +39,11 @@ public static class EventJson
 
         try
         {
-            return body.Deserialize<T>(Options) ?? throw new InvalidInputException("body", "a JSON object is required");
+            return body.Deserialize<T>(InputOptions) ?? throw new InvalidInputException("body", "a JSON object is required");
         }
         catch (JsonException ex)
         {
-            throw new InvalidInputException(string.IsNullOrEmpty(ex.Path) || ex.Path == "$" ? "body" : ex.Path.TrimStart('$', '.'), "has the wrong type or shape");
-        }
-    }
-
-    /// <summary>True when <paramref name="json"/> is one complete JSON value.</summary>
-    public static bool IsValid(string json)
-    {
-        try
-        {
-            using var _ = JsonDocument.Parse(json);
-            return true;
-        }
-        catch (JsonException)
-        {
-            return false;
+            throw InputErrors.Explain(typeof(T), InputOptions, body, ex);
         }
     }
 }

@@ -39,10 +39,12 @@ public static partial class AppendValidator
             }
 
             ValidateType(e.Type, $"events[{i}].type");
-            if (string.IsNullOrWhiteSpace(e.Data) || !EventJson.IsValid(e.Data))
+            if (string.IsNullOrWhiteSpace(e.Data))
             {
                 throw new InvalidInputException($"events[{i}].data", "data must be a JSON document");
             }
+
+            CheckStorableJson(e.Data, $"events[{i}].data", "data must be a JSON document");
 
             var metadata = e.Metadata ?? throw new InvalidInputException($"events[{i}].metadata", "metadata is missing");
             if (metadata.SchemaVersion < 1)
@@ -51,6 +53,7 @@ public static partial class AppendValidator
             }
 
             metadataJson[i] = metadata.ToJson();
+            CheckStorableJson(metadataJson[i], $"events[{i}].metadata", "metadata must be a JSON object");
             var bytes = Encoding.UTF8.GetByteCount(e.Data) + Encoding.UTF8.GetByteCount(metadataJson[i]);
             if (bytes > limits.MaxEventBytes)
             {
@@ -59,6 +62,18 @@ public static partial class AppendValidator
         }
 
         return metadataJson;
+    }
+
+    /// <summary>JSON that is well formed and holds only text PostgreSQL can store (see <see cref="StorableText"/>).</summary>
+    private static void CheckStorableJson(string json, string field, string notJsonReason)
+    {
+        // A raw unpaired surrogate has no UTF-8 form; encoding would silently replace it, so look at the string first.
+        if (!StorableText.IsStorable(json))
+        {
+            throw new InvalidInputException(field, StorableText.Reason);
+        }
+
+        StorableText.CheckJson(Encoding.UTF8.GetBytes(json), field, notJsonReason);
     }
 
     public static void ValidateType(string? type, string field)

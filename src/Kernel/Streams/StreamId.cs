@@ -54,8 +54,17 @@ public readonly partial record struct StreamId
         return true;
     }
 
+    /// <summary>A category as the first part of a stream id takes it (a letter, then letters, digits or '_'; at most 64).</summary>
+    public static string CheckCategory(string category, string field = "category") =>
+        CategoryShape().IsMatch(category)
+            ? category
+            : throw new InvalidInputException(field, "a category starts with a letter and holds only letters, digits or '_', at most 64 characters");
+
     public override string ToString() => Value;
 
     [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}-[A-Za-z0-9_.:-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex Shape();
+
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_]{0,63}$", RegexOptions.CultureInvariant)]
+    private static partial Regex CategoryShape();
 }

@@ -113,6 +113,32 @@ public static class ContractCases
             var response = await host.Client.PostRawAsync($"/api/streams/note-{Api.NewId()}/events", "{\"events\": [");
             Assert.Equal("body", (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
         },
+        ["a body not declared as JSON is 415 and writes nothing"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync();
+            var response = await host.Client.PostRawAsync($"/api/aggregates/account/{id}/commands/deposit", """{"amount":10,"currency":"EUR"}""", "text/plain");
+            await response.ProblemAsync(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+            Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/account-{id}")).Headers.ETag?.Tag);
+        },
+        ["a number sent as a string or an unknown command field is 400 naming the field"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync();
+            var asString = await host.Client.PostRawAsync($"/api/aggregates/account/{id}/commands/deposit", """{"amount":"10","currency":"EUR"}""");
+            var unknown = await host.Client.PostRawAsync($"/api/aggregates/account/{id}/commands/deposit", """{"amount":10,"currency":"EUR","memo":"x"}""");
+            Assert.Equal("amount", (await asString.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
+            Assert.Equal("memo", (await unknown.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
+        },
+        ["an empty If-Match is 400"] = async host =>
+        {
+            var id = await host.Client.OpenAccountAsync();
+            var response = await host.Client.SendAsync(HttpMethod.Post, $"/api/aggregates/account/{id}/commands/deposit", new { amount = 1, currency = "EUR" }, ("If-Match", ""));
+            Assert.Equal("If-Match", (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
+        },
+        ["a NUL in a command field is 400 naming the field"] = async host =>
+        {
+            var response = await host.Client.PostRawAsync($"/api/aggregates/account/{Api.NewId()}/commands/open", """{"owner":"\u0000x","currency":"EUR"}""");
+            Assert.Equal("owner", (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString());
+        },
         ["without the key every route but the probes is 401, unknown ones included"] = async host =>
         {
             using var anonymous = host.NewClientWithoutKey();

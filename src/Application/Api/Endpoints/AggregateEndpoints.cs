@@ -29,9 +29,9 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
                 context.Route("command"),
                 body,
                 ifMatch,
-                context.Request.Header("Idempotency-Key"),
+                context.StoredHeader("Idempotency-Key", CommandPipeline.MaxIdempotencyKeyLength),
                 context.CorrelationId,
-                UserId: context.Request.Header("x-user-id")),
+                UserId: context.StoredHeader("x-user-id")),
             context.Cancellation);
 
         var response = result.Status switch
@@ -59,6 +59,12 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         var stream = Streams.StreamId.For(definition.Category, context.Route("id"), "id");
         var asOfVersion = context.QueryLong("asOfVersion");
         var asOf = context.QueryTime("asOf");
+        if (asOfVersion is not null && asOf is not null)
+        {
+            // Two points in time could disagree; answering either (or "did not exist") would hide the mistake.
+            throw new InvalidInputException("asOf", "give asOf or asOfVersion, not both");
+        }
+
         var loaded = await repository.LoadAsync(definition, stream, asOfVersion, asOf, context.Cancellation);
         if (loaded.IsDeleted && asOfVersion is null && asOf is null)
         {

@@ -19,8 +19,8 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     {
         var query = new EventQuery
         {
-            Category = context.Query("category"),
-            EventTypes = context.Query("eventType")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Category = CheckCategory(context.Query("category"), "category"),
+            EventTypes = CheckTypes(context.Query("eventType")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "eventType"),
             CorrelationId = context.Query("correlationId"),
             From = context.QueryTime("from"),
             To = context.QueryTime("to"),
@@ -40,6 +40,9 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
         {
             Streams.StreamId.Parse(streamId);
         }
+
+        CheckCategory(request.Category, "category");
+        CheckTypes(request.EventTypes, "eventTypes");
 
         var limit = request.Limit ?? 100;
         if (limit < 1 || limit > context.MaxPageSize)
@@ -62,6 +65,19 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
             },
             context.Cancellation);
         return Page(page);
+    }
+
+    /// <summary>A filter no event can match is a mistake to report (400), not an empty page.</summary>
+    private static string? CheckCategory(string? category, string field) => category is null ? null : Streams.StreamId.CheckCategory(category, field);
+
+    private static IReadOnlyList<string>? CheckTypes(IReadOnlyList<string>? types, string field)
+    {
+        foreach (var type in types ?? [])
+        {
+            AppendValidator.ValidateType(type, field);
+        }
+
+        return types;
     }
 
     private static ApiResponse Page(QueryPage page) =>

@@ -21,7 +21,13 @@ public sealed class HealthEndpoints(IEnumerable<IReadinessCheck> checks, IEnumer
     {
         var results = await Task.WhenAll(checks.Select(c => RunAsync(c, context.Cancellation)));
         var ready = results.All(r => r.Healthy || !r.Required);
-        return ApiResponse.Of(ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable, new { status = ready ? "ready" : "not_ready", checks = results });
+        var status = ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
+        var word = ready ? "ready" : "not_ready";
+
+        // The probe is open; its checks name hosts, ports, SQLSTATEs and projections, so only key holders see them.
+        return context.Authenticated
+            ? ApiResponse.Of(status, new { status = word, checks = results })
+            : ApiResponse.Of(status, new { status = word });
     }
 
     private async Task<ApiResponse> StatsAsync(ApiContext context)

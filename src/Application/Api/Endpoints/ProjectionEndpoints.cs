@@ -16,7 +16,7 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         });
         handlers["GetProjection"] = GetAsync;
         handlers["RebuildProjection"] = RebuildAsync;
-        handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Cancellation) });
+        handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Limit(), c.Cancellation) });
         handlers["RetryParkedEvent"] = RetryAsync;
         handlers["SkipParkedEvent"] = SkipAsync;
     }

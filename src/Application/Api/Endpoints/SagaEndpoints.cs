@@ -17,7 +17,7 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
     {
         var name = context.Route("name");
         var body = await context.ReadJsonAsync();
-        var (sagaId, created) = await sagas.StartAsync(name, body, context.Request.Header("Idempotency-Key"), context.CorrelationId, context.Cancellation);
+        var (sagaId, created) = await sagas.StartAsync(name, body, context.StoredHeader("Idempotency-Key"), context.CorrelationId, context.Cancellation);
         var location = $"/api/sagas/{name}/{sagaId}";
         return ApiResponse.Of(HttpStatusCode.Accepted, new { sagaId, saga = name, statusUrl = location, created }).With("Location", location);
     }
