@@ -1,7 +1,7 @@
 // Function App on the Flex Consumption plan (FC1, Linux), .NET 10 isolated worker.
 // On Flex Consumption the runtime lives in functionAppConfig.runtime: FUNCTIONS_WORKER_RUNTIME,
 // FUNCTIONS_EXTENSION_VERSION, linuxFxVersion and netFrameworkVersion are deprecated there
-// and must not be set (see README-deploy-notes.md, "Settings mapping").
+// and must not be set (see infra/NOTES.md, "Settings mapping").
 param planName string
 param appName string
 param location string
@@ -122,7 +122,8 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Application settings.
       Postgres__ConnectionString: 'Host=${postgresHost};Port=${postgresPort};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=VerifyFull'
       Postgres__UseEntraAuthentication: 'true'
-      // Prepared statements need PgBouncer with max_prepared_statements > 0; 0 keeps transaction mode safe.
+      // Auto-prepare off, as in the sample. Raising it is safe on port 5432 and through PgBouncer, which
+      // postgres.bicep runs with max_prepared_statements = 200 (above that PgBouncer evicts and re-prepares).
       Postgres__MaxAutoPrepare: '0'
       // Per instance. maximumInstanceCount x this must stay within the server's user connections
       // (max_connections - 15 on Flexible Server), or go through PgBouncer: README, "Connections".

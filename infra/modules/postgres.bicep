@@ -29,6 +29,11 @@ param databaseName string
 @description('Turn on the built-in PgBouncer (port 6432). Not available on the Burstable tier.')
 param enablePgBouncer bool = false
 
+@description('PgBouncer max_prepared_statements; above the app\'s Postgres__MaxAutoPrepare, so auto-prepared statements stay cached.')
+@minValue(1)
+@maxValue(5000)
+param pgBouncerMaxPreparedStatements int = 200
+
 @description('Firewall rule 0.0.0.0: allow connections from Azure services (the Flex Consumption app has no fixed outbound IP without VNet integration).')
 param allowAzureServices bool = true
 
@@ -154,6 +159,24 @@ resource pgBouncer 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@202
   }
   dependsOn: [
     clientRules
+  ]
+}
+
+// Npgsql auto-prepare sends protocol-level named prepared statements. In transaction mode PgBouncer
+// tracks them across server connections only when max_prepared_statements > 0 (upstream since 1.21.0);
+// Azure's default is 0. Azure documents the parameter (integer, 0-5000, dynamic, visible once
+// pgbouncer.enabled is true) and runs PgBouncer 1.25.1:
+// https://learn.microsoft.com/azure/postgresql/connectivity/concepts-pgbouncer
+// https://learn.microsoft.com/azure/postgresql/flexible-server/server-parameters-table-pgbouncer
+resource pgBouncerPreparedStatements 'Microsoft.DBforPostgreSQL/flexibleServers/configurations@2024-08-01' = if (enablePgBouncer) {
+  parent: server
+  name: 'pgbouncer.max_prepared_statements'
+  properties: {
+    value: string(pgBouncerMaxPreparedStatements)
+    source: 'user-override'
+  }
+  dependsOn: [
+    pgBouncer
   ]
 }
 

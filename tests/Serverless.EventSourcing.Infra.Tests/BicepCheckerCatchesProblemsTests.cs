@@ -13,19 +13,26 @@ public sealed partial class BicepCheckerCatchesProblemsTests : IDisposable
     public void Dispose() => _work.Delete(recursive: true);
 
     [Fact]
-    public async Task An_unused_parameter_is_a_failure_although_bicep_exits_0()
+    public async Task An_unused_parameter_in_a_module_fails_the_lint_although_bicep_exits_0()
     {
-        // Given the identity module with a parameter nothing uses
-        var file = Copy("modules/identity.bicep", text => $"{text}\nparam unusedSetting string = 'x'\n");
+        // Given a copy of infra/ whose storage module has a parameter nothing uses
+        CopyTemplatesExcept("modules/storage.bicep");
+        Copy("modules/storage.bicep", text => $"{text}\nparam unusedSetting string = 'x'\n");
 
-        // When linted
-        var run = await BicepCli.LintAsync(file);
+        // When the whole tree is linted, as the clean-lint test does with infra/
+        var run = await BicepCli.LintTreeAsync(_work.FullName);
 
-        // Then the CLI succeeds, and the checker fails on the warning alone
+        // Then the CLI succeeds, and the checker fails on that warning alone (reported for the module
+        // itself and again through main.bicep, which compiles it)
         Assert.Equal(0, run.ExitCode);
-        var problem = Assert.Single(run.Problems());
-        Assert.Contains("Warning no-unused-params", problem, StringComparison.Ordinal);
-        Assert.Contains("unusedSetting", problem, StringComparison.Ordinal);
+        Assert.NotEmpty(run.Problems());
+        Assert.Equal(run.Problems().Count, run.Diagnostics.Count);
+        Assert.All(run.Diagnostics, d =>
+        {
+            Assert.Equal("storage.bicep", Path.GetFileName(d.File));
+            Assert.Equal(("Warning", "no-unused-params"), (d.Level, d.Code));
+            Assert.Contains("\"unusedSetting\"", d.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -43,11 +50,7 @@ public sealed partial class BicepCheckerCatchesProblemsTests : IDisposable
     public async Task A_module_called_without_a_required_parameter_fails_the_main_build()
     {
         // Given a copy of infra/ whose main.bicep no longer passes durableTaskHubName to the Function App
-        foreach (var template in RepositoryFiles.BicepTemplates().Where(t => t != "main.bicep"))
-        {
-            CopyUnchanged(template);
-        }
-
+        CopyTemplatesExcept("main.bicep");
         var main = Copy("main.bicep", text => Regex.Replace(text, @"^\s*durableTaskHubName: durableTaskHubName\r?\n", string.Empty, RegexOptions.Multiline));
 
         // When built
@@ -105,7 +108,13 @@ public sealed partial class BicepCheckerCatchesProblemsTests : IDisposable
         return Write(relativePath, changed);
     }
 
-    private string CopyUnchanged(string relativePath) => Write(relativePath, ReadInfra(relativePath));
+    private void CopyTemplatesExcept(string relativePath)
+    {
+        foreach (var template in RepositoryFiles.BicepTemplates().Where(t => t != relativePath))
+        {
+            Write(template, ReadInfra(template));
+        }
+    }
 
     private static string ReadInfra(string relativePath) =>
         File.ReadAllText(Path.Combine(RepositoryFiles.InfraDirectory, relativePath));

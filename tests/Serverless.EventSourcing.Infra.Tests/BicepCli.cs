@@ -22,6 +22,10 @@ internal static class BicepCli
 
     public static Task<BicepRun> LintAsync(string bicepFile) => RunAsync(["lint", bicepFile]);
 
+    /// <summary>Lints every .bicep file under <paramref name="directory"/>, subfolders included, in one run.</summary>
+    public static Task<BicepRun> LintTreeAsync(string directory) =>
+        RunAsync(["lint", "--pattern", Path.Combine(directory, "**", "*.bicep")]);
+
     /// <summary>
     /// Builds a .bicepparam file to stdout. <paramref name="environment"/> sets variables for the CLI, a
     /// null value removes one, so readEnvironmentVariable sees only what the test chose.
