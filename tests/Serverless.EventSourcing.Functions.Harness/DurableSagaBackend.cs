@@ -56,6 +56,8 @@ public sealed class DurableSagaBackend : IAsyncDisposable
             LeaseAcquireInterval = TimeSpan.FromSeconds(5),
             MaxQueuePollingInterval = TimeSpan.FromMilliseconds(500),
             WorkItemQueueVisibilityTimeout = TimeSpan.FromSeconds(10),
+            // A control message a killed worker had taken stays invisible this long (default 5 minutes) before another takes it.
+            ControlQueueVisibilityTimeout = TimeSpan.FromSeconds(15),
             LoggerFactory = logging,
         });
         // The sidecar does not await creating the task hub; do it first.

@@ -9,6 +9,9 @@ namespace Serverless.EventSourcing.Functions.Tests.Durable;
 /// </summary>
 public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : IClassFixture<KillAndResumeTests.ClientOnly>
 {
+    /// <summary>What the worker processes wrote, shown when the test fails.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
     /// <summary>This process only starts sagas and reads them; worker processes run the orchestrations.</summary>
     public sealed class ClientOnly : DurableAppHost
     {
@@ -52,7 +55,19 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
             using var second = await StartWorkerAsync();
             for (var i = 0; i < sagas.Count; i++)
             {
-                var status = (await Transfers.FinishedAsync(host.Client, sagas[i], TimeSpan.FromSeconds(120))).GetProperty("status").GetString();
+                JsonElement finished;
+                try
+                {
+                    finished = await Transfers.FinishedAsync(host.Client, sagas[i], TimeSpan.FromSeconds(120));
+                }
+                catch (Exception ex)
+                {
+                    var instance = await host.DurableClient.GetInstanceAsync(sagas[i], getInputsAndOutputs: true);
+                    throw new InvalidOperationException(
+                        $"{ex.Message}\norchestration: {instance?.RuntimeStatus} {instance?.FailureDetails?.ErrorMessage} {instance?.SerializedCustomStatus} updated {instance?.LastUpdatedAt:O}\nworker output:\n{string.Join('\n', _output.TakeLast(60))}", ex);
+                }
+
+                var status = finished.GetProperty("status").GetString();
                 var expected = i == 0 ? ("compensated", 100L, 0L) : ("completed", 90L, 10L);
                 Assert.Equal(expected, (status, await Transfers.BalanceAsync(host.Client, sources[i]), await Transfers.BalanceAsync(host.Client, targets[i])));
             }
@@ -83,8 +98,18 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
             {
                 ready.TrySetResult();
             }
+            else if (e.Data is not null)
+            {
+                _output.Enqueue($"[{process.Id}] {e.Data}");
+            }
         };
-        process.ErrorDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _output.Enqueue($"[{process.Id}] {e.Data}");
+            }
+        };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         await ready.Task.WaitAsync(TimeSpan.FromSeconds(60));
