@@ -17,6 +17,9 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
 
     public CancellationToken Cancellation { get; } = ct;
 
+    /// <summary>The caller pinned the version with <c>If-Match</c>: a mismatch is 412, not 409.</summary>
+    public bool PinnedByIfMatch { get; internal set; }
+
     public string Route(string name) =>
         Request.RouteValues.TryGetValue(name, out var value) && !string.IsNullOrEmpty(value)
             ? value

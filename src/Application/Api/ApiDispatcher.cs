@@ -119,41 +119,9 @@ public sealed class ApiDispatcher
             context.RefuseUnstorableText();
             return await handler(context);
         }
-        catch (InvalidInputException ex)
+        catch (Exception ex) when (ApiProblems.FromException(ex, context) is { } known)
         {
-            problem = Problem.InvalidInput(ex.Field, ex.Reason);
-        }
-        catch (UnsupportedMediaTypeException ex)
-        {
-            problem = Problem.Of(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", "The request body must be JSON.", ex.Message);
-        }
-        catch (PayloadTooLargeException ex)
-        {
-            problem = Problem.Of(HttpStatusCode.RequestEntityTooLarge, "payload-too-large", "The request body is too large.", ex.Message);
-        }
-        catch (WrongExpectedVersionException ex)
-        {
-            problem = Problem.Conflict(ex.CurrentVersion, ex.Message);
-        }
-        catch (DuplicateEventIdException ex)
-        {
-            problem = Problem.Of(HttpStatusCode.Conflict, "duplicate-event-id", "An event id was already used.", ex.Message) with { CurrentVersion = ex.CurrentVersion };
-        }
-        catch (StreamDeletedException ex)
-        {
-            problem = Problem.Gone(ex.Message);
-        }
-        catch (StreamNotFoundException ex)
-        {
-            problem = Problem.NotFound(ex.Message);
-        }
-        catch (Endpoints.UnknownProjectionException ex)
-        {
-            problem = Problem.NotFound(ex.Message);
-        }
-        catch (Sagas.UnknownSagaException ex)
-        {
-            problem = Problem.NotFound(ex.Message);
+            problem = known;
         }
         catch (OperationCanceledException) when (context.Cancellation.IsCancellationRequested)
         {

@@ -10,5 +10,5 @@ public sealed record ApiOptions
 
     public int DefaultPageSize { get; init; } = 100;
 
-    public int MaxPageSize { get; init; } = 1000;
+    public int MaxPageSize { get; init; } = Store.ReadLimits.MaxPage;
 }

@@ -24,24 +24,13 @@ public static class Preconditions
             throw new InvalidInputException("If-Match", "is empty: send a quoted stream version such as \"5\", or *, or leave the header out");
         }
 
-        if (header == "*")
-        {
-            return ExpectedVersion.StreamExists;
-        }
-
         var tag = header.StartsWith("W/", StringComparison.Ordinal) ? header[2..] : header;
-        return tag.Length > 2 && tag[0] == '"' && tag[^1] == '"'
-               && long.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
-            ? ExpectedVersion.Exactly(version)
-            : throw new InvalidInputException("If-Match", "must be a quoted stream version such as \"5\", or *");
-    }
-
-    public static ApiResponse Failed(WrongExpectedVersionException conflict, bool fromIfMatch)
-    {
-        ArgumentNullException.ThrowIfNull(conflict);
-        var problem = fromIfMatch
-            ? Problem.PreconditionFailed(conflict.CurrentVersion, conflict.Message)
-            : Problem.Conflict(conflict.CurrentVersion, conflict.Message);
-        return ApiResponse.Problem(problem);
+        var expected = header == "*"
+            ? ExpectedVersion.StreamExists
+            : tag.Length > 2 && tag[0] == '"' && tag[^1] == '"' && long.TryParse(tag[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var version)
+                ? ExpectedVersion.Exactly(version)
+                : throw new InvalidInputException("If-Match", "must be a quoted stream version such as \"5\", or *");
+        context.PinnedByIfMatch = true;
+        return expected;
     }
 }

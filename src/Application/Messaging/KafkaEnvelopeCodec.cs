@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using Serverless.EventSourcing.Events;
@@ -32,28 +31,7 @@ public static class KafkaEnvelopeCodec
     public static KafkaMessage Encode(EventEnvelope e)
     {
         ArgumentNullException.ThrowIfNull(e);
-        var buffer = new ArrayBufferWriter<byte>(256 + e.Data.Length + e.MetadataJson.Length);
-        using (var writer = new Utf8JsonWriter(buffer))
-        {
-            writer.WriteStartObject();
-            writer.WriteString("eventId", e.EventId);
-            writer.WriteString("streamId", e.StreamId);
-            writer.WriteString("category", e.Category);
-            writer.WriteString("type", e.Type);
-            writer.WriteNumber("streamVersion", e.StreamVersion);
-            writer.WriteNumber("globalPosition", e.GlobalPosition);
-            WriteRawJson(writer, "data", e.Data, e);
-            WriteRawJson(writer, "metadata", e.MetadataJson, e);
-            writer.WriteNumber("schemaVersion", e.SchemaVersion);
-            if (e.CorrelationId is not null)
-            {
-                writer.WriteString("correlationId", e.CorrelationId);
-            }
-
-            writer.WriteString("createdAt", e.CreatedAt);
-            writer.WriteEndObject();
-        }
-
+        var value = EnvelopeJson.ToJson(e);
         var headers = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [TypeHeader] = e.Type,
@@ -64,21 +42,7 @@ public static class KafkaEnvelopeCodec
             headers[CorrelationIdHeader] = e.CorrelationId;
         }
 
-        return new KafkaMessage(e.StreamId, Encoding.UTF8.GetString(buffer.WrittenSpan), headers);
-    }
-
-    /// <summary>Validated: an event whose stored JSON is broken fails the relay instead of reaching the projections.</summary>
-    private static void WriteRawJson(Utf8JsonWriter writer, string name, string json, EventEnvelope e)
-    {
-        writer.WritePropertyName(name);
-        try
-        {
-            writer.WriteRawValue(json);
-        }
-        catch (JsonException ex)
-        {
-            throw new FormatException($"Event {e.EventId} ({e.StreamId} version {e.StreamVersion}) has {name} that is not one JSON value: {ex.Message}", ex);
-        }
+        return new KafkaMessage(e.StreamId, value, headers);
     }
 
     /// <summary>The inverse of <see cref="Encode"/>'s value. Unknown properties are ignored.</summary>
@@ -185,53 +149,5 @@ public static class KafkaEnvelopeCodec
         }
     }
 
-    private static EventEnvelope FromJson(JsonElement root)
-    {
-        if (root.ValueKind != JsonValueKind.Object)
-        {
-            throw new FormatException($"an event envelope is a JSON object, not {root.ValueKind}");
-        }
-
-        return new EventEnvelope(
-            EventId: Read(root, "eventId", JsonValueKind.String, p => p.GetGuid()),
-            StreamId: Read(root, "streamId", JsonValueKind.String, p => p.GetString()!),
-            Category: Read(root, "category", JsonValueKind.String, p => p.GetString()!),
-            Type: Read(root, "type", JsonValueKind.String, p => p.GetString()!),
-            StreamVersion: Read(root, "streamVersion", JsonValueKind.Number, p => p.GetInt64()),
-            GlobalPosition: Read(root, "globalPosition", JsonValueKind.Number, p => p.GetInt64()),
-            Data: RawJson(root, "data"),
-            MetadataJson: RawJson(root, "metadata"),
-            SchemaVersion: Read(root, "schemaVersion", JsonValueKind.Number, p => p.GetInt32()),
-            CorrelationId: root.TryGetProperty("correlationId", out var correlation) && correlation.ValueKind != JsonValueKind.Null
-                ? Read(root, "correlationId", JsonValueKind.String, p => p.GetString())
-                : null,
-            CreatedAt: Read(root, "createdAt", JsonValueKind.String, p => p.GetDateTimeOffset()));
-    }
-
-    private static T Read<T>(JsonElement root, string name, JsonValueKind kind, Func<JsonElement, T> read)
-    {
-        if (!root.TryGetProperty(name, out var property))
-        {
-            throw new FormatException($"field '{name}' is missing");
-        }
-
-        if (property.ValueKind != kind)
-        {
-            throw new FormatException($"field '{name}' is {property.ValueKind}, expected {kind}");
-        }
-
-        try
-        {
-            return read(property);
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"field '{name}' has an invalid value {property.GetRawText()}", ex);
-        }
-    }
-
-    private static string RawJson(JsonElement root, string name) =>
-        root.TryGetProperty(name, out var property)
-            ? property.GetRawText()
-            : throw new FormatException($"field '{name}' is missing");
+    private static EventEnvelope FromJson(JsonElement root) => EnvelopeJson.Read(root);
 }

@@ -27,7 +27,7 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
 
     public async Task<(SagaState State, long Version, IReadOnlyList<EventEnvelope> History)> LoadAsync(Guid sagaId, CancellationToken ct = default)
     {
-        var slice = await store.ReadStreamAsync(StreamOf(sagaId), 1, 10_000, ReadDirection.Forward, ct);
+        var slice = await store.ReadStreamAsync(StreamOf(sagaId), 1, ReadLimits.MaxBatch, ReadDirection.Forward, ct);
         var state = SagaState.Initial;
         foreach (var e in slice.Events)
         {

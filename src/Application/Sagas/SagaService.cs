@@ -43,4 +43,4 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
     }
 }
 
-public sealed class UnknownSagaException(string name) : EventSourcingException($"No saga named '{name}'.");
+public sealed class UnknownSagaException(string name) : ResourceNotFoundException($"No saga named '{name}'.");

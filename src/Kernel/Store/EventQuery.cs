@@ -3,7 +3,7 @@ namespace Serverless.EventSourcing.Store;
 /// <summary>A filter over the log; every criterion is optional and they combine with AND.</summary>
 public sealed record EventQuery
 {
-    public const int MaxLimit = 1000;
+    public const int MaxLimit = ReadLimits.MaxPage;
 
     public string? StreamId { get; init; }
 

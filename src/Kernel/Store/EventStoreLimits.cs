@@ -7,5 +7,5 @@ public sealed record EventStoreLimits
 
     public int MaxEventsPerAppend { get; init; } = 1000;
 
-    public int MaxReadLimit { get; init; } = 10_000;
+    public int MaxReadLimit { get; init; } = ReadLimits.MaxBatch;
 }

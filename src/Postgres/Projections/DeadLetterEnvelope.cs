@@ -3,17 +3,18 @@ using Serverless.EventSourcing.Events;
 
 namespace Serverless.EventSourcing.Postgres.Projections;
 
-/// <summary>The envelope as stored with a parked event, and back.</summary>
+/// <summary>The envelope as stored with a parked event (the one envelope shape, <see cref="EnvelopeJson"/>), and back.</summary>
 internal static class DeadLetterEnvelope
 {
-    public static string Serialize(EventEnvelope e) => JsonSerializer.Serialize(new Stored(
-        e.EventId, e.StreamId, e.Category, e.Type, e.StreamVersion, e.GlobalPosition, e.Data, e.MetadataJson, e.SchemaVersion, e.CorrelationId, e.CreatedAt), EventJson.Options);
+    public static string Serialize(EventEnvelope e) => EnvelopeJson.ToJson(e);
 
     public static EventEnvelope Deserialize(string json)
     {
-        var s = JsonSerializer.Deserialize<Stored>(json, EventJson.Options)!;
-        return new EventEnvelope(s.EventId, s.StreamId, s.Category, s.Type, s.StreamVersion, s.GlobalPosition, s.Data, s.Metadata, s.SchemaVersion, s.CorrelationId, s.CreatedAt);
+        using var document = JsonDocument.Parse(json);
+        var root = document.RootElement;
+        // Parked before the shapes were one: data and metadata were JSON text inside strings (metadata is always an object now).
+        return root.TryGetProperty("metadata", out var metadata) && metadata.ValueKind == JsonValueKind.String
+            ? EnvelopeJson.Read(root) with { Data = root.GetProperty("data").GetString()!, MetadataJson = metadata.GetString()! }
+            : EnvelopeJson.Read(root);
     }
-
-    private sealed record Stored(Guid EventId, string StreamId, string Category, string Type, long StreamVersion, long GlobalPosition, string Data, string Metadata, int SchemaVersion, string? CorrelationId, DateTimeOffset CreatedAt);
 }

@@ -34,18 +34,7 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
                 UserId: context.StoredHeader("x-user-id")),
             context.Cancellation);
 
-        var response = result.Status switch
-        {
-            CommandStatus.Succeeded => ApiResponse.Of(HttpStatusCode.OK, result).WithETag(result.Version),
-            CommandStatus.NotFound => ApiResponse.Problem(Problem.NotFound(result.Message ?? "Not found.")),
-            CommandStatus.Rejected => ApiResponse.Problem(Problem.RuleViolation(result.RuleCode!, result.Message)),
-            CommandStatus.Conflict when ifMatch is not null => ApiResponse.Problem(Problem.PreconditionFailed(result.CurrentVersion ?? 0, result.Message ?? "")),
-            CommandStatus.Conflict => ApiResponse.Problem(Problem.Conflict(result.CurrentVersion ?? 0, result.Message ?? "")),
-            CommandStatus.Deleted => ApiResponse.Problem(Problem.Gone(result.Message ?? "")),
-            CommandStatus.IdempotencyKeyReused => ApiResponse.Problem(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
-            _ => throw new InvalidOperationException($"Unexpected command status {result.Status}."),
-        };
-        return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
+        return ApiProblems.FromCommand(result, context);
     }
 
     private async Task<ApiResponse> GetAsync(ApiContext context)

@@ -81,7 +81,7 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     }
 
     private static ApiResponse Page(QueryPage page) =>
-        ApiResponse.Of(HttpStatusCode.OK, new { events = page.Events.Select(EventDto.From), nextAfterPosition = page.NextAfterPosition });
+        ApiResponse.Of(HttpStatusCode.OK, new { events = page.Events, nextAfterPosition = page.NextAfterPosition });
 
     private sealed record ReplayRequest(
         string? StreamId,

@@ -97,4 +97,4 @@ internal sealed record RebuildRequest(string? Category, DateTimeOffset? From, Da
 internal sealed record SkipRequest(string? By, string? Reason);
 
 /// <summary>Answered 404 by the dispatcher.</summary>
-public sealed class UnknownProjectionException(string name) : EventSourcingException($"No projection named '{name}'.");
+public sealed class UnknownProjectionException(string name) : ResourceNotFoundException($"No projection named '{name}'.");

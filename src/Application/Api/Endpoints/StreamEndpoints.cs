@@ -31,16 +31,9 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
         }
 
-        try
-        {
-            var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, request.Events, context.Cancellation);
-            var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
-            return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
-        }
-        catch (WrongExpectedVersionException conflict)
-        {
-            return Preconditions.Failed(conflict, ifMatch is not null);
-        }
+        var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, request.Events, context.Cancellation);
+        var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
+        return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
     }
 
     private async Task<ApiResponse> ReadAsync(ApiContext context)
@@ -63,7 +56,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
                 streamId = stream.Value,
                 version = slice.Version,
                 direction = direction.ToString().ToLowerInvariant(),
-                events = slice.Events.Select(EventDto.From),
+                events = slice.Events,
                 nextVersion = slice.NextVersion,
             })
                 .WithETag(slice.Version)
@@ -114,15 +107,8 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     {
         var stream = StreamId.Parse(context.Route("streamId"));
         var ifMatch = Preconditions.IfMatch(context);
-        try
-        {
-            var info = await store.TombstoneAsync(stream, ifMatch ?? ExpectedVersion.Any, context.Cancellation);
-            return ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deletedAt = info.DeletedAt });
-        }
-        catch (WrongExpectedVersionException conflict)
-        {
-            return Preconditions.Failed(conflict, ifMatch is not null);
-        }
+        var info = await store.TombstoneAsync(stream, ifMatch ?? ExpectedVersion.Any, context.Cancellation);
+        return ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deletedAt = info.DeletedAt });
     }
 
     private static ApiResponse NotFound(StreamId stream) => ApiResponse.Problem(Problem.NotFound($"Stream {stream.Value} does not exist."));

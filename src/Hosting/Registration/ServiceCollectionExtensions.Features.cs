@@ -29,51 +29,10 @@ using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Hosting;
 
-public static class ServiceCollectionExtensions
+public static partial class ServiceCollectionExtensions
 {
-    /// <summary>
-    /// The one registration both hosts call, so they wire the same object graph. Hosts add only their
-    /// trigger plumbing (and, in Azure, the Entra token provider for PostgreSQL).
-    /// </summary>
-    /// <param name="modules">The domains this host serves (their aggregates, projections, sagas and read routes).</param>
-    /// <param name="postgresTokenProvider">Required when <c>Postgres:UseEntraAuthentication</c> is true.</param>
-    public static IServiceCollection AddServerlessEventSourcing(
-        this IServiceCollection services,
-        IConfiguration configuration,
-        IEnumerable<IDomainModule> modules,
-        Func<CancellationToken, ValueTask<string>>? postgresTokenProvider = null)
+    private static IServiceCollection AddProjections(this IServiceCollection services)
     {
-        var settings = EventSourcingSettings.From(configuration);
-        if (settings.PostgresUseEntraAuthentication && postgresTokenProvider is null)
-        {
-            throw new InvalidOperationException("Postgres:UseEntraAuthentication is true but the host supplied no token provider.");
-        }
-
-        services.AddSingleton(settings);
-        services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? postgresTokenProvider : null, settings.PostgresMaxAutoPrepare, settings.PostgresMaxPoolSize));
-        services.AddSingleton<SchemaMigrator>();
-        services.AddSingleton<IOutageDetector, PostgresOutages>();
-        services.AddHostedService<MigrateOnStartup>();
-
-        services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });
-        services.AddSingleton<AppendSignal>();
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreLimits>(), sp.GetRequiredService<AppendSignal>()));
-        services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
-        services.AddSingleton<PostgresStoreStats>();
-        services.AddSingleton<ICommandStore, PostgresCommandStore>();
-
-        services.AddSingleton(sp => new RedisSnapshotCache(settings.Redis, sp.GetRequiredService<ILogger<RedisSnapshotCache>>()));
-        services.AddSingleton(sp => new PostgresSnapshotStore(sp.GetRequiredService<NpgsqlDataSource>(), settings.SnapshotsKeepPerStream));
-        services.AddSingleton<ISnapshotStore>(sp => settings.Redis.ConnectionString.Length > 0
-            ? new CachingSnapshotStore(sp.GetRequiredService<PostgresSnapshotStore>(), sp.GetRequiredService<RedisSnapshotCache>())
-            : sp.GetRequiredService<PostgresSnapshotStore>());
-
-        services.AddDomainModules(modules);
-        services.AddSingleton<AggregateRepository>();
-        services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
-        services.AddSingleton<CommandPipeline>();
-
         services.AddSingleton(new ProjectionOptions());
         services.AddSingleton<ProjectionDispatcher>();
         services.AddSingleton<IProjectionDispatcher>(sp => sp.GetRequiredService<ProjectionDispatcher>());
@@ -89,7 +48,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IStatsContributor>(sp => sp.GetRequiredService<ProjectionAdmin>());
         services.AddSingleton<IReadModelQueries, PostgresReadModelQueries>();
         services.AddHostedService<RegisterProjectionsOnStartup>();
+        return services;
+    }
 
+    private static IServiceCollection AddSagas(this IServiceCollection services)
+    {
         services.AddSingleton<SagaCatalog>();
         services.AddSingleton<SagaExecutor>();
         services.AddSingleton<SagaService>();
@@ -97,7 +60,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<LocalSagaRunner>();
         // The local engine; the Azure Functions host replaces it with its Durable Functions engine.
         services.AddSingleton<ISagaEngine>(sp => sp.GetRequiredService<PostgresSagaRuns>());
+        return services;
+    }
 
+    private static IServiceCollection AddMaintenance(this IServiceCollection services, EventSourcingSettings settings, IConfiguration configuration)
+    {
         services.AddSingleton(new JobOptions
         {
             MaxDuration = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Jobs:MaxDurationSeconds", 30, min: 1)),
@@ -110,7 +77,11 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IMaintenanceStore, MaintenanceStore>();
         services.AddSingleton<MaintenanceJobs>();
         services.AddSingleton<IStatsContributor>(sp => sp.GetRequiredService<MaintenanceJobs>());
+        return services;
+    }
 
+    private static IServiceCollection AddHttpApi(this IServiceCollection services, EventSourcingSettings settings)
+    {
         services.AddSingleton(settings.Api);
         services.AddSingleton<IApiEndpoints, StreamEndpoints>();
         services.AddSingleton<IApiEndpoints, EventEndpoints>();
@@ -122,10 +93,13 @@ public static class ServiceCollectionExtensions
         services.AddSingleton<IApiEndpoints, SagaEndpoints>();
         services.AddSingleton<IApiEndpoints, OpenApiEndpoints>();
         services.AddSingleton<ApiDispatcher>();
+        return services;
+    }
 
+    private static IServiceCollection AddHealth(this IServiceCollection services)
+    {
         services.AddSingleton<IReadinessCheck, PostgresReadinessCheck>();
         services.AddSingleton<IReadinessCheck, RedisReadinessCheck>();
-        services.AddSingleton<LogHorizon>();
         services.AddSingleton<IReadinessCheck, LogHorizonReadinessCheck>();
         services.AddSingleton<IStatsContributor, StoreStatsContributor>();
         return services;

@@ -1,0 +1,49 @@
+using System.Net;
+using Serverless.EventSourcing.Commands;
+
+namespace Serverless.EventSourcing.Application.Api;
+
+/// <summary>
+/// The one place outcomes and errors become HTTP: typed exceptions from any handler, and command results. A version
+/// mismatch is 412 when the caller pinned the version with <c>If-Match</c> and 409 otherwise (a body
+/// <c>expectedVersion</c>), both with the current version.
+/// </summary>
+public static class ApiProblems
+{
+    /// <summary>The problem for an error a handler let through; null for anything that is not a known client error.</summary>
+    public static Problem? FromException(Exception error, ApiContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return error switch
+        {
+            InvalidInputException ex => Problem.InvalidInput(ex.Field, ex.Reason),
+            UnsupportedMediaTypeException ex => Problem.Of(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type", "The request body must be JSON.", ex.Message),
+            PayloadTooLargeException ex => Problem.Of(HttpStatusCode.RequestEntityTooLarge, "payload-too-large", "The request body is too large.", ex.Message),
+            WrongExpectedVersionException ex => Mismatch(ex.CurrentVersion, ex.Message, context),
+            DuplicateEventIdException ex => Problem.Of(HttpStatusCode.Conflict, "duplicate-event-id", "An event id was already used.", ex.Message) with { CurrentVersion = ex.CurrentVersion },
+            StreamDeletedException ex => Problem.Gone(ex.Message),
+            ResourceNotFoundException ex => Problem.NotFound(ex.Message),
+            _ => null,
+        };
+    }
+
+    /// <summary>A command's outcome as a response: 200 with the result and its version as ETag, or the problem.</summary>
+    public static ApiResponse FromCommand(CommandResult result, ApiContext context)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        var response = result.Status switch
+        {
+            CommandStatus.Succeeded => ApiResponse.Of(HttpStatusCode.OK, result).WithETag(result.Version),
+            CommandStatus.NotFound => ApiResponse.Problem(Problem.NotFound(result.Message ?? "Not found.")),
+            CommandStatus.Rejected => ApiResponse.Problem(Problem.RuleViolation(result.RuleCode!, result.Message)),
+            CommandStatus.Conflict => ApiResponse.Problem(Mismatch(result.CurrentVersion ?? 0, result.Message ?? "", context)),
+            CommandStatus.Deleted => ApiResponse.Problem(Problem.Gone(result.Message ?? "")),
+            CommandStatus.IdempotencyKeyReused => ApiResponse.Problem(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
+            _ => throw new InvalidOperationException($"Unexpected command status {result.Status}."),
+        };
+        return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
+    }
+
+    private static Problem Mismatch(long current, string detail, ApiContext context) =>
+        context.PinnedByIfMatch ? Problem.PreconditionFailed(current, detail) : Problem.Conflict(current, detail);
+}
