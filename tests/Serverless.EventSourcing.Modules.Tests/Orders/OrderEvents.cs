@@ -1,0 +1,13 @@
+namespace Serverless.EventSourcing.Modules.Tests.Orders;
+
+/// <summary>Events of the order aggregate; stored names are registered once, in <see cref="OrderModule"/>.</summary>
+public static class OrderEvents
+{
+    public sealed record OrderCreated(string Customer);
+
+    public sealed record ItemAdded(string Sku, int Quantity, long UnitPrice);
+
+    public sealed record StatusChanged(string Status);
+
+    public sealed record OrderCancelled(string Reason);
+}

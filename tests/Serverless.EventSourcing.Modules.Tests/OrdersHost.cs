@@ -1,0 +1,68 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Serverless.EventSourcing.LocalHost;
+using Serverless.EventSourcing.Modules.Tests.Orders;
+
+namespace Serverless.EventSourcing.Modules.Tests;
+
+/// <summary>The local host serving the order module alone (no bank), on a free port, over a fresh database.</summary>
+public sealed class OrdersHost : IAsyncLifetime
+{
+    private readonly PostgresDatabase _database = new();
+    private WebApplication? _app;
+
+    public HttpClient Client { get; private set; } = null!;
+
+    public async Task InitializeAsync()
+    {
+        await _database.InitializeAsync();
+        var redis = await RedisServer.GetSharedAsync();
+        _app = LocalHostApp.Build([], new Dictionary<string, string?>
+        {
+            ["urls"] = "http://127.0.0.1:0",
+            ["Postgres:ConnectionString"] = _database.ConnectionString,
+            ["Redis:ConnectionString"] = redis.ConnectionString,
+            ["Projections:PollMilliseconds"] = "50",
+            ["Sagas:Runners"] = "2",
+        }, [new OrderModule()]);
+        await _app.StartAsync();
+        Client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
+    }
+
+    public async Task DisposeAsync()
+    {
+        Client?.Dispose();
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        await _database.DisposeAsync();
+    }
+
+    public Task<HttpResponseMessage> CommandAsync(string id, string command, object body) =>
+        Client.PostAsync($"/api/aggregates/order/{id}/commands/{command}", new StringContent(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json"));
+
+    /// <summary>Polls a GET until <paramref name="done"/> holds.</summary>
+    public async Task<JsonElement> EventuallyAsync(string url, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await Client.GetAsync(url);
+            if (response.StatusCode == HttpStatusCode.OK && JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement is var body && done(body))
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{url} did not reach the expected state");
+            await Task.Delay(50);
+        }
+    }
+
+    public static string NewId() => Guid.NewGuid().ToString("N")[..10] + DateTime.UtcNow.Ticks.ToString(CultureInfo.InvariantCulture)[^4..];
+}
