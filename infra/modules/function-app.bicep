@@ -122,9 +122,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       // Application settings.
       Postgres__ConnectionString: 'Host=${postgresHost};Port=${postgresPort};Database=${postgresDatabaseName};Username=${identityName};Ssl Mode=VerifyFull'
       Postgres__UseEntraAuthentication: 'true'
-      // Auto-prepare off, as in the sample. Raising it is safe on port 5432 and through PgBouncer, which
-      // postgres.bicep runs with max_prepared_statements = 200 (above that PgBouncer evicts and re-prepares).
-      Postgres__MaxAutoPrepare: '0'
+      // Auto-prepare on, as in the sample (PostgreSQL spent half its CPU parsing and planning without it). Safe on port
+      // 5432 and through PgBouncer, which postgres.bicep runs with max_prepared_statements = 200 (more than this uses).
+      Postgres__MaxAutoPrepare: '50'
       // Per instance. maximumInstanceCount x this must stay within the server's user connections
       // (max_connections - 15 on Flexible Server), or go through PgBouncer: README, "Connections".
       Postgres__MaxPoolSize: string(postgresMaxPoolSize)
@@ -142,9 +142,13 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Schedules__Snapshot: '0 */5 * * * *'
       Schedules__Cleanup: '0 30 3 * * *'
       Schedules__Relay: '*/10 * * * * *'
+      Schedules__Rebuild: '*/15 * * * * *'
       Jobs__MaxDurationSeconds: '30'
       // Local-host settings (its catch-up loops and saga runners); unused by the Functions triggers, kept for parity.
       Projections__PollMilliseconds: '250'
+      // Read by the local host only: the Functions app always delivers to projections through Kafka.
+      Projections__Delivery: 'kafka'
+      Projections__HorizonAlertSeconds: '10'
       Sagas__Runners: '4'
       Snapshots__EveryEvents: '100'
       Snapshots__MaxAgeSeconds: '0'

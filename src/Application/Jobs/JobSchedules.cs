@@ -12,6 +12,9 @@ public static class JobSchedules
     /// <summary>Azure only: the relay from the log to Kafka (the local host reads the log itself).</summary>
     public const string Relay = "Schedules:Relay";
 
+    /// <summary>Azure only: steps projection rebuilds (the local host drives them continuously in the background).</summary>
+    public const string Rebuild = "Schedules:Rebuild";
+
     /// <summary>The maintenance jobs both hosts schedule.</summary>
     public static IReadOnlyList<string> Maintenance { get; } = [Snapshot, Cleanup];
 }

@@ -31,9 +31,12 @@ namespace Serverless.EventSourcing.Hosting;
 
 public static partial class ServiceCollectionExtensions
 {
-    private static IServiceCollection AddProjections(this IServiceCollection services)
+    private static IServiceCollection AddProjections(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(new ProjectionOptions());
+        services.AddSingleton(new ProjectionOptions
+        {
+            HorizonAlert = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Projections:HorizonAlertSeconds", 10, min: 1)),
+        });
         services.AddSingleton<ProjectionDispatcher>();
         services.AddSingleton<IProjectionDispatcher>(sp => sp.GetRequiredService<ProjectionDispatcher>());
         services.AddSingleton<PostgresParkedMessages>();

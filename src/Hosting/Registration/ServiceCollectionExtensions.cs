@@ -54,7 +54,7 @@ public static partial class ServiceCollectionExtensions
         return services
             .AddStore(settings, postgresTokenProvider)
             .AddWriteModel(settings, modules)
-            .AddProjections()
+            .AddProjections(configuration)
             .AddSagas()
             .AddMaintenance(settings, configuration)
             .AddHttpApi(settings)

@@ -99,6 +99,19 @@ public sealed class ProjectionRebuilder(
         }
     }
 
+    /// <summary>Steps every running rebuild within <paramref name="budget"/> each; what both hosts' drivers call.</summary>
+    /// <returns>How many rebuilds still have work.</returns>
+    public async Task<int> StepRunningAsync(TimeSpan budget, CancellationToken ct = default)
+    {
+        var unfinished = 0;
+        foreach (var name in await RunningAsync(ct))
+        {
+            unfinished += await StepAsync(name, budget, ct) ? 1 : 0;
+        }
+
+        return unfinished;
+    }
+
     /// <summary>Names of projections with a rebuild in progress.</summary>
     public async Task<IReadOnlyList<string>> RunningAsync(CancellationToken ct = default)
     {

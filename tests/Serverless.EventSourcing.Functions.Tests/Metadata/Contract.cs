@@ -9,7 +9,7 @@ internal static class Contract
 {
     public static AppContract Current { get; } = new(
         [.. ApiRoutes.All, ApiRoutes.Fallback],
-        [.. JobSchedules.Maintenance, JobSchedules.Relay],
+        [.. JobSchedules.Maintenance, JobSchedules.Relay, JobSchedules.Rebuild],
         [SagaOrchestrator.Name],
         [SagaOrchestrator.AdvanceActivity],
         BuiltApp.KafkaTriggerExcluded ? [] : ["ProjectEvents", "ProjectEventsPlaintext"]);

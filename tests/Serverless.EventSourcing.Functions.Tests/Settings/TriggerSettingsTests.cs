@@ -37,6 +37,7 @@ public sealed class TriggerSettingsTests
     [InlineData(JobSchedules.Snapshot)]
     [InlineData(JobSchedules.Cleanup)]
     [InlineData(JobSchedules.Relay)]
+    [InlineData(JobSchedules.Rebuild)]
     public void The_sample_sets_each_schedule_as_a_six_field_ncrontab(string key)
     {
         Assert.True(SampleSettings.LoadValues().TryGetValue(key.Replace(":", "__", StringComparison.Ordinal), out var expression));

@@ -11,13 +11,7 @@ public sealed class RebuildDriver(ProjectionRebuilder rebuilder, ILogger<Rebuild
         {
             try
             {
-                var running = await rebuilder.RunningAsync(stoppingToken);
-                foreach (var name in running)
-                {
-                    await rebuilder.StepAsync(name, TimeSpan.FromSeconds(5), stoppingToken);
-                }
-
-                if (running.Count == 0)
+                if (await rebuilder.StepRunningAsync(TimeSpan.FromSeconds(5), stoppingToken) == 0)
                 {
                     await Task.Delay(TimeSpan.FromMilliseconds(500), stoppingToken);
                 }
