@@ -138,6 +138,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Kafka__SecurityProtocol: 'SaslSsl'
       Kafka__SaslUsername: '$ConnectionString'
       Kafka__SaslPassword: '@Microsoft.KeyVault(SecretUri=${kafkaConnectionStringSecretUri})'
+      // Event Hubs speaks SASL_SSL: its trigger runs here; the plaintext one is for func start against a local broker.
+      'AzureWebJobs.ProjectEvents.Disabled': 'false'
+      'AzureWebJobs.ProjectEventsPlaintext.Disabled': 'true'
       DurableTask__HubName: durableTaskHubName
       Schedules__Snapshot: '0 */5 * * * *'
       Schedules__Cleanup: '0 30 3 * * *'

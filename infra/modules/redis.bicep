@@ -1,6 +1,6 @@
-// Azure Cache for Redis (TLS only, TLS 1.2+) for the snapshot cache. The app uses
-// StackExchange.Redis 1.2.6, which authenticates with the access key only, so the full
-// connection string goes to Key Vault and the app reads it through a Key Vault reference.
+// Azure Cache for Redis (TLS only, TLS 1.2+) for the snapshot cache. The app authenticates with
+// the access key: the full connection string goes to Key Vault and the app reads it through a
+// Key Vault reference (Entra auth would need Microsoft.Azure.StackExchangeRedis beside the client).
 param name string
 param location string
 param tags object
