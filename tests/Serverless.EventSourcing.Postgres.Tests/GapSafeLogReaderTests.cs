@@ -7,7 +7,7 @@ public class GapSafeLogReaderTests(StoreFixture db) : IClassFixture<StoreFixture
     [Fact]
     public async Task An_event_that_commits_late_with_a_lower_position_is_not_skipped()
     {
-        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var cursor = await db.ReadToEndAsync(LogCursor.Start, []);
         var slow = StoreFixture.NewStream();
         var fast = StoreFixture.NewStream();
 
@@ -22,7 +22,7 @@ public class GapSafeLogReaderTests(StoreFixture db) : IClassFixture<StoreFixture
 
         // when the reader reads now, it must hold back rather than step over the open position
         var seen = new List<EventEnvelope>();
-        cursor = await ReadToEndAsync(cursor, seen);
+        cursor = await db.ReadToEndAsync(cursor, seen);
         Assert.DoesNotContain(seen, e => e.StreamId == slow.Value);
 
         // then once the slow writer commits, the reader gets both, each once. (Transactions of other
@@ -36,7 +36,7 @@ public class GapSafeLogReaderTests(StoreFixture db) : IClassFixture<StoreFixture
     [Fact]
     public async Task A_reader_racing_many_writers_sees_every_committed_event_exactly_once_in_stream_order()
     {
-        var start = await ReadToEndAsync(LogCursor.Start, []);
+        var start = await db.ReadToEndAsync(LogCursor.Start, []);
         var streams = Enumerable.Range(0, 24).Select(_ => StoreFixture.NewStream("race")).ToArray();
         var committed = new ConcurrentBag<Guid>();
         var writersDone = 0;
@@ -77,7 +77,7 @@ public class GapSafeLogReaderTests(StoreFixture db) : IClassFixture<StoreFixture
         var cursor = start;
         while (Volatile.Read(ref writersDone) < writers.Length)
         {
-            cursor = await ReadToEndAsync(cursor, seen);
+            cursor = await db.ReadToEndAsync(cursor, seen);
             await Task.Delay(2);
         }
 
@@ -114,30 +114,15 @@ public class GapSafeLogReaderTests(StoreFixture db) : IClassFixture<StoreFixture
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (true)
         {
-            cursor = await ReadToEndAsync(cursor, sink);
+            cursor = await db.ReadToEndAsync(cursor, sink);
             if (done() || DateTime.UtcNow > deadline)
             {
                 // One more pass so a duplicate delivery, if any, would show up in the assertions.
-                await ReadToEndAsync(cursor, sink);
+                await db.ReadToEndAsync(cursor, sink);
                 return;
             }
 
             await Task.Delay(20);
-        }
-    }
-
-    private async Task<LogCursor> ReadToEndAsync(LogCursor cursor, List<EventEnvelope> sink)
-    {
-        while (true)
-        {
-            var slice = await db.Store.ReadLogAsync(cursor, 100);
-            sink.AddRange(slice.Events);
-            if (slice.Events.Count == 0)
-            {
-                return cursor;
-            }
-
-            cursor = slice.Next;
         }
     }
 }

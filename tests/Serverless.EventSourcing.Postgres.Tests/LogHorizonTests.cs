@@ -14,7 +14,7 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
     [Fact]
     public async Task Transactions_in_another_database_or_on_other_tables_do_not_hold_readers_back()
     {
-        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var cursor = await db.ReadToEndAsync(LogCursor.Start, []);
         await db.ExecuteAsync("create table if not exists unrelated (x int)");
         var otherDatabase = await db.Server.CreateDatabaseAsync();
         try
@@ -29,7 +29,7 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
 
             // then a reader gets it at once, while both are still open
             var seen = new List<EventEnvelope>();
-            await ReadToEndAsync(cursor, seen);
+            await db.ReadToEndAsync(cursor, seen);
             Assert.Contains(seen, e => e.StreamId == stream.Value);
             Assert.Empty(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
         }
@@ -42,7 +42,7 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
     [Fact]
     public async Task A_command_holding_its_stream_lock_before_writing_does_not_hold_readers_back()
     {
-        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var cursor = await db.ReadToEndAsync(LogCursor.Start, []);
         var commands = new PostgresCommandStore(db.DataSource, db.Store);
         await using var deciding = await commands.BeginAsync(StoreFixture.NewStream(), null, null);
 
@@ -50,14 +50,14 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
         await db.Store.AppendAsync(other, ExpectedVersion.NoStream, [StoreFixture.Event()]);
 
         var seen = new List<EventEnvelope>();
-        await ReadToEndAsync(cursor, seen);
+        await db.ReadToEndAsync(cursor, seen);
         Assert.Contains(seen, e => e.StreamId == other.Value);
     }
 
     [Fact]
     public async Task An_open_append_holds_readers_back_is_reported_and_is_not_skipped_when_it_commits_late()
     {
-        var cursor = await ReadToEndAsync(LogCursor.Start, []);
+        var cursor = await db.ReadToEndAsync(LogCursor.Start, []);
         var slow = StoreFixture.NewStream();
         var fast = StoreFixture.NewStream();
 
@@ -70,14 +70,14 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
 
         // then readers wait for it, and it is named as what they wait for
         var seen = new List<EventEnvelope>();
-        cursor = await ReadToEndAsync(cursor, seen);
+        cursor = await db.ReadToEndAsync(cursor, seen);
         Assert.DoesNotContain(seen, e => e.StreamId == slow.Value || e.StreamId == fast.Value);
         var blocker = Assert.Single(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
         Assert.Equal(connection.ProcessID, blocker.Pid);
 
         // and once it commits, both arrive, each once
         await tx.CommitAsync();
-        await ReadToEndAsync(cursor, seen);
+        await db.ReadToEndAsync(cursor, seen);
         Assert.Single(seen, e => e.StreamId == slow.Value);
         Assert.Single(seen, e => e.StreamId == fast.Value);
         Assert.Empty(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
@@ -90,20 +90,5 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
         await using var begin = new NpgsqlCommand("begin; " + sql, connection);
         await begin.ExecuteNonQueryAsync();
         return connection;
-    }
-
-    private async Task<LogCursor> ReadToEndAsync(LogCursor cursor, List<EventEnvelope> sink)
-    {
-        while (true)
-        {
-            var slice = await db.Store.ReadLogAsync(cursor, 100);
-            sink.AddRange(slice.Events);
-            if (slice.Events.Count == 0)
-            {
-                return cursor;
-            }
-
-            cursor = slice.Next;
-        }
     }
 }

@@ -13,6 +13,22 @@ public sealed class StoreFixture : PostgresDatabase
         Store = new PostgresEventStore(DataSource, new EventStoreLimits { MaxEventBytes = 4096, MaxEventsPerAppend = 50 });
     }
 
+    /// <summary>Reads the gap-safe log from <paramref name="cursor"/> until it hands out nothing more, collecting into <paramref name="sink"/>.</summary>
+    public async Task<LogCursor> ReadToEndAsync(LogCursor cursor, List<EventEnvelope> sink)
+    {
+        while (true)
+        {
+            var slice = await Store.ReadLogAsync(cursor, 100);
+            sink.AddRange(slice.Events);
+            if (slice.Events.Count == 0)
+            {
+                return cursor;
+            }
+
+            cursor = slice.Next;
+        }
+    }
+
     public static EventData Event(string type = "Deposited", int amount = 1, string? correlationId = null) =>
         new(type, $"{{\"amount\":{amount}}}", new EventMetadata { CorrelationId = correlationId });
 

@@ -29,23 +29,8 @@ public sealed class AggregateRepository(IEventStore store, ISnapshotStore snapsh
             target = Math.Min(target, await store.GetVersionAtAsync(stream, time, ct));
         }
 
-        var state = definition.Initial;
-        long from = 0;
-        DateTimeOffset? takenAt = null;
-        if (definition.Snapshots && target > 0 && await snapshots.LoadAsync(stream, definition.StateSchemaVersion, target, ct) is { } snapshot)
-        {
-            try
-            {
-                state = definition.DeserializeState(snapshot.State);
-                from = snapshot.Version;
-                takenAt = snapshot.TakenAt;
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                // A snapshot we cannot read is only a cache: rebuild from events instead of failing the load.
-                logger.LogWarning(ex, "Ignoring unreadable snapshot of {StreamId} at version {Version}", stream.Value, snapshot.Version);
-            }
-        }
+        var snapshot = definition.Snapshots && target > 0 ? await snapshots.LoadAsync(stream, definition.StateSchemaVersion, target, ct) : null;
+        var (state, from, takenAt) = StartFrom(definition, stream, snapshot);
 
         var version = from;
         if (target > from)
@@ -68,24 +53,10 @@ public sealed class AggregateRepository(IEventStore store, ISnapshotStore snapsh
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(write);
-        var state = definition.Initial;
-        long from = 0;
-        DateTimeOffset? takenAt = null;
-        IReadOnlyList<StoredEvent> before = [];
-        if (write.Snapshot is { } snapshot)
-        {
-            try
-            {
-                state = definition.DeserializeState(snapshot.State);
-                from = snapshot.Version;
-                takenAt = snapshot.TakenAt;
-            }
-            catch (System.Text.Json.JsonException ex)
-            {
-                logger.LogWarning(ex, "Ignoring unreadable snapshot of {StreamId} at version {Version}", stream.Value, snapshot.Version);
-                before = await store.ReadForFoldAsync(stream, 0, snapshot.Version, ct);
-            }
-        }
+        var (state, from, takenAt) = StartFrom(definition, stream, write.Snapshot);
+        IReadOnlyList<StoredEvent> before = write.Snapshot is { } unusable && from == 0
+            ? await store.ReadForFoldAsync(stream, 0, unusable.Version, ct)
+            : [];
 
         var version = from;
         foreach (var stored in before.Concat(write.Events))
@@ -95,6 +66,28 @@ public sealed class AggregateRepository(IEventStore store, ISnapshotStore snapsh
         }
 
         return new LoadedAggregate(definition, stream.Value, state, version, from, takenAt, write.IsDeleted);
+    }
+
+    /// <summary>
+    /// The state to fold on from: the snapshot's, or the initial state (version 0) without one. A snapshot we cannot read
+    /// is only a cache: the load goes on from the events instead of failing.
+    /// </summary>
+    private (object State, long From, DateTimeOffset? TakenAt) StartFrom(IAggregateDefinition definition, StreamId stream, Snapshot? snapshot)
+    {
+        if (snapshot is null)
+        {
+            return (definition.Initial, 0, null);
+        }
+
+        try
+        {
+            return (definition.DeserializeState(snapshot.State), snapshot.Version, snapshot.TakenAt);
+        }
+        catch (System.Text.Json.JsonException ex)
+        {
+            logger.LogWarning(ex, "Ignoring unreadable snapshot of {StreamId} at version {Version}", stream.Value, snapshot.Version);
+            return (definition.Initial, 0, null);
+        }
     }
 
     /// <summary>Folds freshly decided events onto a loaded state (after a successful append).</summary>

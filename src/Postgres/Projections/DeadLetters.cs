@@ -35,17 +35,23 @@ public sealed partial class DeadLetters(NpgsqlDataSource dataSource, ProjectionD
         dispatcher.Find(projectionName);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var json = await connection.ScalarAsync<string>(tx,
-            "select envelope::text from es_dead_letters where id = $1 and projection = $2 and status = 'parked' for update", ct, id, projectionName);
-        if (json is null)
+        if (await LockParkedAsync(connection, tx, projectionName, id, ct) is not { } envelope)
         {
             return RetryOutcome.NotFound;
         }
 
-        await ResolveAsync(connection, tx, projectionName, id, DeadLetterEnvelope.Deserialize(json), "skipped", by, reason, ct);
+        await ResolveAsync(connection, tx, projectionName, id, envelope, "skipped", by, reason, ct);
         await tx.CommitAsync(ct);
         logger.LogWarning("Parked event {Id} for {Projection} skipped by {By}: {Reason}", id, projectionName, by, reason);
         return RetryOutcome.Applied;
+    }
+
+    /// <summary>The parked event's envelope, locked for this transaction; null when there is no such parked event.</summary>
+    private static async Task<Serverless.EventSourcing.Events.EventEnvelope?> LockParkedAsync(NpgsqlConnection connection, NpgsqlTransaction tx, string projection, long id, CancellationToken ct)
+    {
+        var json = await connection.ScalarAsync<string>(tx,
+            "select envelope::text from es_dead_letters where id = $1 and projection = $2 and status = 'parked' for update", ct, id, projection);
+        return json is null ? null : DeadLetterEnvelope.Deserialize(json);
     }
 
     /// <summary>Closes a parked event, moves the stream's checkpoint past it, and resumes a projection it had stopped.</summary>
@@ -68,14 +74,11 @@ public sealed partial class DeadLetters(NpgsqlDataSource dataSource, ProjectionD
         var projection = dispatcher.Find(projectionName);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
-        var json = await connection.ScalarAsync<string>(tx,
-            "select envelope::text from es_dead_letters where id = $1 and projection = $2 and status = 'parked' for update", ct, id, projectionName);
-        if (json is null)
+        if (await LockParkedAsync(connection, tx, projectionName, id, ct) is not { } envelope)
         {
             return RetryOutcome.NotFound;
         }
 
-        var envelope = DeadLetterEnvelope.Deserialize(json);
         try
         {
             await projection.ApplyAsync(envelope, new PostgresReadModelSession(connection, tx, deferWrites: false), ct);
