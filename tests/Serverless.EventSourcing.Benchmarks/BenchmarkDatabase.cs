@@ -23,8 +23,8 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public NpgsqlDataSource DataSource { get; }
 
-    /// <param name="maxAutoPrepare">The <c>Postgres:MaxAutoPrepare</c> setting to measure with (product default 0).</param>
-    public static async Task<BenchmarkDatabase> CreateAsync(int maxAutoPrepare = 0)
+    /// <param name="maxAutoPrepare">The <c>Postgres:MaxAutoPrepare</c> setting to measure with (the product's default unless given).</param>
+    public static async Task<BenchmarkDatabase> CreateAsync(int maxAutoPrepare = Hosting.EventSourcingSettings.DefaultMaxAutoPrepare)
     {
         _server ??= await PostgresServer.StartAsync(durable: true);
         var connectionString = await _server.CreateDatabaseAsync("es_bench");

@@ -15,9 +15,10 @@ public static class ProjectionScenario
         var accounts = 2000 * scale;
         return
         [
-            await CatchUpAsync("projection-catch-up", accounts, interleaved: true, maxAutoPrepare: 0),
+            // Product defaults; "-autoprepare" is kept by name for comparison with older runs (auto-prepare is the default now).
+            await CatchUpAsync("projection-catch-up", accounts, interleaved: true, maxAutoPrepare: Hosting.EventSourcingSettings.DefaultMaxAutoPrepare),
             await CatchUpAsync("projection-catch-up-autoprepare", accounts, interleaved: true, maxAutoPrepare: 50),
-            await CatchUpAsync("projection-catch-up-contiguous", accounts, interleaved: false, maxAutoPrepare: 0),
+            await CatchUpAsync("projection-catch-up-contiguous", accounts, interleaved: false, maxAutoPrepare: Hosting.EventSourcingSettings.DefaultMaxAutoPrepare),
         ];
     }
 
