@@ -160,6 +160,27 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Retention__IdempotencyKeyHours: '24'
       Retention__DeadLetterDays: '30'
       Retention__SagaStateDays: '30'
+      // Telemetry: Azure Monitor is the exporter here (APPLICATIONINSIGHTS_CONNECTION_STRING is set), so no OTLP endpoint.
+      OTEL_EXPORTER_OTLP_ENDPOINT: ''
+      // The Prometheus endpoint is the local host's; kept for parity. Every instance samples projection lag this often.
+      Metrics__KeyRequired: 'true'
+      Metrics__SampleSeconds: '30'
+      // Live subscriptions (SSE), per instance. A connection is one function invocation: it ends after 200 s, under the
+      // front end's 230 s and host.json's functionTimeout, and the client resumes with Last-Event-ID. Appends on other
+      // instances are found by polling, once a second.
+      Live__MaxSubscribers: '100'
+      Live__BufferEvents: '256'
+      Live__HeartbeatSeconds: '15'
+      Live__StallSeconds: '10'
+      Live__MaxConnectionSeconds: '200'
+      Live__PollMilliseconds: '1000'
+      // Rate limits, per instance: 50 requests/s per API key (bursts of 100), 500/s for the instance. The caller's
+      // address (for requests without a valid key) is the X-Forwarded-For entry the platform's front end added.
+      RateLimits__PermitsPerSecond: '50'
+      RateLimits__Burst: '100'
+      RateLimits__GlobalPermitsPerSecond: '500'
+      RateLimits__GlobalBurst: '1000'
+      RateLimits__ForwardedForHops: '1'
     }
   }
 }

@@ -13,6 +13,8 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default) => Inner.ReadLogAsync(after, limit, ct);
 
+    public virtual Task<LogStart> LogStartAfterAsync(long? afterPosition, CancellationToken ct = default) => Inner.LogStartAfterAsync(afterPosition, ct);
+
     public virtual Task<QueryPage> QueryAsync(EventQuery query, CancellationToken ct = default) => Inner.QueryAsync(query, ct);
 
     public virtual Task<long> GetVersionAtAsync(StreamId stream, DateTimeOffset asOf, CancellationToken ct = default) => Inner.GetVersionAtAsync(stream, asOf, ct);

@@ -1,7 +1,11 @@
+using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
+using Serverless.EventSourcing.Application.Api.RateLimiting;
+using Serverless.EventSourcing.Diagnostics;
 
 namespace Serverless.EventSourcing.Application.Api;
 
@@ -14,8 +18,8 @@ public interface IApiEndpoints
 }
 
 /// <summary>
-/// The single entry point both hosts call: checks the key, sets up the correlation id and log scope,
-/// runs the route's handler, and turns typed errors into problem responses.
+/// The single entry point both hosts call: checks the key and the rate limits, sets up the correlation id (log scope
+/// and span tag), runs the route's handler, and turns typed errors into problem responses.
 /// </summary>
 public sealed class ApiDispatcher
 {
@@ -28,13 +32,15 @@ public sealed class ApiDispatcher
     private readonly ApiOptions _options;
     private readonly ILogger<ApiDispatcher> _logger;
     private readonly IOutageDetector[] _outages;
+    private readonly ApiRateLimiter? _limiter;
     private readonly byte[]? _key;
 
-    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, IEnumerable<IOutageDetector> outages, ILogger<ApiDispatcher> logger)
+    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, IEnumerable<IOutageDetector> outages, ILogger<ApiDispatcher> logger, ApiRateLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         _options = options;
         _logger = logger;
+        _limiter = limiter;
         _outages = [.. outages];
         _key = string.IsNullOrEmpty(options.Key) ? null : Encoding.UTF8.GetBytes(options.Key);
         var handlers = new Dictionary<string, ApiHandler>(StringComparer.Ordinal);
@@ -59,12 +65,22 @@ public sealed class ApiDispatcher
         var correlationIdRefused = given is not null && !IsValidCorrelationId(given);
         var correlationId = given is not null && !correlationIdRefused ? given : Guid.NewGuid().ToString();
         using var scope = _logger.BeginScope(new Dictionary<string, object> { ["CorrelationId"] = correlationId, ["Route"] = routeName });
+        // The host's HTTP span (and, through it, the command and SQL spans under it) carries the correlation id.
+        Activity.Current?.SetTag(Telemetry.CorrelationIdTag, correlationId);
+        Activity.Current?.SetTag("es.route", routeName);
 
         ApiResponse response;
         var authenticated = IsAuthorized(request);
         if (!_routes.TryGetValue(routeName, out var entry))
         {
             response = ProblemResponse(Problem.NotFound($"No route {routeName}."), request, correlationId);
+        }
+        else if (entry.Route.RateLimited && _limiter?.TryAcquire(request, _key is not null && authenticated ? request.Header("x-functions-key") : null) is { } refusal)
+        {
+            Telemetry.RateLimited.Add(1, new KeyValuePair<string, object?>("limit", refusal.Limit));
+            _logger.LogInformation("Request {Method} {Path} refused by the {Limit} rate limit", request.Method, request.Path, refusal.Limit);
+            response = ProblemResponse(Problem.TooManyRequests(refusal.Limit, refusal.RetryAfterSeconds), request, correlationId)
+                .With("Retry-After", refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
         }
         else if (!entry.Route.Anonymous && !authenticated)
         {
@@ -132,7 +148,7 @@ public sealed class ApiDispatcher
             // Not a bug: say what is down (the reason may name hosts, so it goes to the log, not to the caller).
             _logger.LogWarning("{Dependency} is unavailable ({Reason}); answered {Method} {Path} with 503", outage.Dependency, outage.Reason, context.Request.Method, context.Request.Path);
             return ProblemResponse(Problem.ServiceUnavailable(outage.Dependency, RetryAfterSeconds), context.Request, correlationId)
-                .With("Retry-After", RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .With("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
         }
         catch (Exception ex)
         {
@@ -150,14 +166,9 @@ public sealed class ApiDispatcher
 
     private DependencyOutage? Outage(Exception error) => _outages.Select(o => o.Detect(error)).FirstOrDefault(o => o is not null);
 
-    private bool IsAuthorized(ApiRequest request)
-    {
-        if (_key is null)
-        {
-            return true;
-        }
+    private bool IsAuthorized(ApiRequest request) => HasValidKey(request.Header("x-functions-key"));
 
-        var given = request.Header("x-functions-key");
-        return given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key);
-    }
+    /// <summary>True when no key is configured or <paramref name="given"/> is it (constant-time); the metrics endpoint asks too.</summary>
+    public bool HasValidKey(string? given) =>
+        _key is null || (given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key));
 }

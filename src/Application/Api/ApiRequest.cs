@@ -17,5 +17,8 @@ public sealed class ApiRequest
 
     public Stream Body { get; init; } = Stream.Null;
 
+    /// <summary>The connection's remote address (a proxy's, behind one: see <c>RateLimits:ForwardedForHops</c>).</summary>
+    public string? RemoteAddress { get; init; }
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

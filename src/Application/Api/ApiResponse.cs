@@ -3,7 +3,7 @@ using System.Text.Json;
 
 namespace Serverless.EventSourcing.Application.Api;
 
-/// <summary>What a host writes back: status, headers, and a JSON (or empty) body.</summary>
+/// <summary>What a host writes back: status, headers, and a JSON (or empty) body, or a body written while the response stays open.</summary>
 public sealed class ApiResponse
 {
     public const string Json = "application/json";
@@ -17,12 +17,22 @@ public sealed class ApiResponse
 
     public string? ContentType { get; init; }
 
+    /// <summary>
+    /// Set for a streamed body (server-sent events): the host sends status and headers, turns response buffering off and
+    /// runs this with the response body and a token cancelled when the client leaves. An exception from it means the
+    /// connection is unusable: the host drops it.
+    /// </summary>
+    public Func<Stream, CancellationToken, Task>? StreamBody { get; init; }
+
     public static ApiResponse Of(HttpStatusCode status, object? body = null, string contentType = Json) => new()
     {
         Status = (int)status,
         Body = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options),
         ContentType = body is null ? null : contentType,
     };
+
+    public static ApiResponse EventStream(Func<Stream, CancellationToken, Task> writer) =>
+        new() { Status = (int)HttpStatusCode.OK, ContentType = Live.SseFrames.ContentType, StreamBody = writer };
 
     public static ApiResponse Empty(HttpStatusCode status) => new() { Status = (int)status };
 

@@ -12,6 +12,9 @@ public sealed record ApiRoute(string Name, string Method, string Template, strin
 {
     private RouteTemplate? _parsed;
 
+    /// <summary>False for the probes: a health check must never be told to back off.</summary>
+    public bool RateLimited { get; init; } = true;
+
     /// <summary>The parsed template, which gives route values from a request path.</summary>
     public RouteTemplate Parsed => _parsed ??= RouteTemplate.Parse(Template);
 }

@@ -17,6 +17,8 @@ public static class ApiRoutes
         public const string Stream = "streams/{streamId}";
         public const string StreamVersion = "streams/{streamId}/version";
         public const string Events = "events";
+        public const string StreamLive = "streams/{streamId}/live";
+        public const string EventsLive = "events/live";
         public const string Replay = "replay";
         public const string Command = "aggregates/{type}/{id}/commands/{command}";
         public const string Aggregate = "aggregates/{type}/{id}";
@@ -62,6 +64,8 @@ public static class ApiRoutes
         new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)"),
         new("GetStreamVersion", Methods.Get, Templates.StreamVersion, "A stream's version"),
         new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream"),
+        new("SubscribeStream", Methods.Get, Templates.StreamLive, "A stream's events as they are appended, as server-sent events (resume with Last-Event-ID)"),
+        new("SubscribeEvents", Methods.Get, Templates.EventsLive, "The log's events as they commit, filtered by category and event types, as server-sent events (resume with Last-Event-ID)"),
         new("QueryEvents", Methods.Get, Templates.Events, "Query the log by category, type, correlation id and time, paged by global position"),
         new("Replay", Methods.Post, Templates.Replay, "Events matching a filter, paged"),
         new("ExecuteCommand", Methods.Post, Templates.Command, "Run a command (Idempotency-Key makes retries safe)"),
@@ -77,8 +81,8 @@ public static class ApiRoutes
         new("ReadModel", Methods.Get, Templates.ReadModel, "Read models: the read routes the domain modules register under read/"),
         new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)"),
         new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history"),
-        new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true),
-        new("Ready", Methods.Get, Templates.Ready, "Readiness of dependencies and background loops", Anonymous: true),
+        new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true) { RateLimited = false },
+        new("Ready", Methods.Get, Templates.Ready, "Readiness of dependencies and background loops", Anonymous: true) { RateLimited = false },
         new("Stats", Methods.Get, Templates.Stats, "Counts, lag and last job runs"),
         new("OpenApi", Methods.Get, Templates.OpenApi, "This API's OpenAPI document", Anonymous: true),
     ];

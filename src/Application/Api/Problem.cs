@@ -59,5 +59,13 @@ public sealed record Problem
     public static Problem ServiceUnavailable(string dependency, int retryAfterSeconds) =>
         Of(HttpStatusCode.ServiceUnavailable, "service-unavailable", "A dependency is unavailable; retry later.", $"{dependency} cannot be reached right now. Retry after {retryAfterSeconds} seconds.");
 
+    /// <summary>Over a rate limit: nothing was done; the response carries Retry-After.</summary>
+    public static Problem TooManyRequests(string limit, int retryAfterSeconds) =>
+        Of(HttpStatusCode.TooManyRequests, "rate-limited", "Too many requests; slow down.", $"The {limit} rate limit is used up. Retry after {retryAfterSeconds} seconds.");
+
+    /// <summary>The instance serves its cap of live subscribers (<c>Live:MaxSubscribers</c>); the response carries Retry-After.</summary>
+    public static Problem TooManySubscribers(int max, int retryAfterSeconds) =>
+        Of(HttpStatusCode.ServiceUnavailable, "too-many-subscribers", "This instance serves as many live subscribers as it may.", $"{max} live subscribers are open; retry after {retryAfterSeconds} seconds.");
+
     public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
 }

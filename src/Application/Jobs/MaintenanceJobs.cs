@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Application.Health;
 using Serverless.EventSourcing.Maintenance;
 using Serverless.EventSourcing.Snapshots;
@@ -39,6 +40,7 @@ public sealed class MaintenanceJobs(
         if (!await store.TryLeaseAsync(job, owner, options.Lease, ct))
         {
             await store.RecordRunAsync(job, owner, "skipped", started, "{}", null);
+            CountRun(job, "skipped");
             logger.LogInformation("Job {Job} skipped: another run holds it", job);
             return new JobRun(job, "skipped", started, 0, counts, null);
         }
@@ -61,9 +63,13 @@ public sealed class MaintenanceJobs(
         }
 
         await store.RecordRunAsync(job, owner, status, started, JsonSerializer.Serialize(counts), error);
+        CountRun(job, status);
         logger.LogInformation("Job {Job} {Status} in {DurationMs} ms: {Counts}", job, status, watch.ElapsedMilliseconds, JsonSerializer.Serialize(counts));
         return new JobRun(job, status, started, watch.Elapsed.TotalMilliseconds, counts, error);
     }
+
+    private static void CountRun(string job, string result) =>
+        Telemetry.JobRuns.Add(1, new KeyValuePair<string, object?>("job", job), new KeyValuePair<string, object?>("result", result));
 
     private async Task<bool> SnapshotAsync(Dictionary<string, long> counts, DateTimeOffset deadline, CancellationToken ct)
     {

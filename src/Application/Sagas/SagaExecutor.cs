@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Commands;
+using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Sagas;
 using Serverless.EventSourcing.Store;
@@ -39,7 +40,7 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
 
     public async Task<SagaProgress> AdvanceAsync(Guid sagaId, CancellationToken ct = default)
     {
-        var (state, version, _) = await LoadAsync(sagaId, ct);
+        var (state, version, history) = await LoadAsync(sagaId, ct);
         if (!state.Started)
         {
             throw new InvalidOperationException($"Saga {sagaId} has no history.");
@@ -63,6 +64,7 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
                 var metadata = new EventMetadata { CorrelationId = sagaId.ToString(), CausationId = sagaId.ToString() };
                 await store.AppendAsync(StreamOf(sagaId), ExpectedVersion.Exactly(version), [events.ToEventData(outcome, metadata)], ct);
                 state = state.Apply(outcome);
+                RecordEnd(state.Saga!, outcome, history[0].CreatedAt);
             }
             catch (WrongExpectedVersionException)
             {
@@ -72,6 +74,26 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
         }
 
         return new SagaProgress(state.Status, state.IsFinished, state.IsFinished ? TimeSpan.Zero : retryAfter);
+    }
+
+    /// <summary>Counted once: only the runner whose outcome append won gets here.</summary>
+    private static void RecordEnd(string saga, object outcome, DateTimeOffset startedAt)
+    {
+        var end = outcome switch
+        {
+            SagaCompleted => "completed",
+            SagaCompensated => "compensated",
+            SagaNeedsAttention => "needs_attention",
+            _ => null,
+        };
+        if (end is null)
+        {
+            return;
+        }
+
+        var tag = new KeyValuePair<string, object?>("saga", saga);
+        (end switch { "completed" => Telemetry.SagasCompleted, "compensated" => Telemetry.SagasCompensated, _ => null })?.Add(1, tag);
+        Telemetry.SagaDuration.Record(Math.Max((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 0), tag, new KeyValuePair<string, object?>("outcome", end));
     }
 
     private async Task<(object? Outcome, TimeSpan RetryAfter)> RunStepAsync(Guid sagaId, ISagaDefinition definition, SagaState state, SagaAction action, CancellationToken ct)

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Sagas;
 
@@ -20,6 +21,11 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
         var sagaId = idempotencyKey is null ? Guid.CreateVersion7() : IdFromKey(name, idempotencyKey);
         var started = events.ToEventData(new SagaEvents.SagaStarted(definition.Name, input), new EventMetadata { CorrelationId = correlationId, CausationId = sagaId.ToString() });
         var created = await engine.StartAsync(sagaId, definition.Name, started, ct);
+        if (created)
+        {
+            Telemetry.SagasStarted.Add(1, new KeyValuePair<string, object?>("saga", definition.Name));
+        }
+
         if (!created && idempotencyKey is not null)
         {
             var (state, _, _) = await executor.LoadAsync(sagaId, ct);

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Serverless.EventSourcing.Application.Api;
 
 namespace Serverless.EventSourcing.Hosting.Http;
@@ -34,6 +35,12 @@ public static class HttpApi
             http.Headers[name] = value;
         }
 
+        if (response.StreamBody is { } stream)
+        {
+            await StreamAsync(context, response.ContentType, stream);
+            return;
+        }
+
         if (response.ContentType is not null && !HttpMethods.IsHead(context.Request.Method))
         {
             http.ContentType = response.ContentType;
@@ -59,7 +66,32 @@ public static class HttpApi
             Query = request.Query.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Headers = request.Headers.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = request.Body,
+            RemoteAddress = request.HttpContext.Connection.RemoteIpAddress?.ToString(),
         };
+    }
+
+    /// <summary>
+    /// A streamed body: headers go out at once, nothing is buffered (each flush reaches the client), and a writer that
+    /// gives up on the connection (a stalled client) has it dropped rather than ended cleanly.
+    /// </summary>
+    private static async Task StreamAsync(HttpContext context, string? contentType, Func<Stream, CancellationToken, Task> writer)
+    {
+        var http = context.Response;
+        http.ContentType = contentType;
+        context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
+        try
+        {
+            await http.StartAsync(context.RequestAborted);
+            await writer(http.Body, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left.
+        }
+        catch (Exception) when (http.HasStarted)
+        {
+            context.Abort();
+        }
     }
 
     private sealed class ApiResult(ApiResponse response) : IResult

@@ -58,6 +58,8 @@ public static partial class ServiceCollectionExtensions
             .AddSagas()
             .AddMaintenance(settings, configuration)
             .AddHttpApi(settings)
+            .AddLive(configuration)
+            .AddRateLimits(configuration)
             .AddHealth();
     }
 

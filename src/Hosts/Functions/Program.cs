@@ -1,9 +1,9 @@
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Azure.Functions.Worker.OpenTelemetry;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Serverless.EventSourcing.Functions;
+using Serverless.EventSourcing.Hosting.Telemetry;
 
 // FunctionsApplication.CreateBuilder applies the worker defaults; ConfigureFunctionsWebApplication adds the
 // ASP.NET Core integration, so HTTP triggers get the real HttpRequest and can stream responses.
@@ -11,10 +11,14 @@ var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
 builder.Services.AddFunctionsApp(builder.Configuration);
 
-if (!string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]))
+// The shared metrics and spans (HTTP → command → SQL). Azure Monitor when its connection string is set (the exporter
+// reads APPLICATIONINSIGHTS_CONNECTION_STRING itself; host-side telemetry is set in host.json), OTLP otherwise when
+// OTEL_EXPORTER_OTLP_ENDPOINT is set.
+var azureMonitor = !string.IsNullOrEmpty(builder.Configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"]);
+var telemetry = builder.Services.AddServerlessEventSourcingTelemetry(builder.Configuration, "serverless-eventsourcing-functions", useOtlp: !azureMonitor).UseFunctionsWorkerDefaults();
+if (azureMonitor)
 {
-    // The exporter reads APPLICATIONINSIGHTS_CONNECTION_STRING itself; host-side telemetry is set in host.json.
-    builder.Services.AddOpenTelemetry().UseFunctionsWorkerDefaults().UseAzureMonitorExporter();
+    telemetry.UseAzureMonitorExporter();
 }
 
 builder.Build().Run();

@@ -1,5 +1,8 @@
 using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Hosting.Telemetry;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
 using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.LocalHost.Background;
 
@@ -34,9 +37,12 @@ public static class LocalHostApp
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.Services.AddServerlessEventSourcing(builder.Configuration, modules ?? [new BankModule()]);
         builder.Services.AddLocalBackgroundWork(builder.Configuration);
+        // Metrics scraped at /metrics; traces and metrics to OTLP too when OTEL_EXPORTER_OTLP_ENDPOINT is set.
+        builder.Services.AddServerlessEventSourcingTelemetry(builder.Configuration, "serverless-eventsourcing-localhost").WithMetrics(m => m.AddPrometheusExporter());
 
         var app = builder.Build();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        app.MapServerlessEventSourcingMetrics();
         app.MapServerlessEventSourcingApi();
         return app;
     }

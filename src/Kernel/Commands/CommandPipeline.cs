@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Snapshots;
 using Serverless.EventSourcing.Store;
@@ -62,7 +64,47 @@ public sealed class CommandPipeline(
         return ExecuteCoreAsync(definition, handler, StreamId.For(definition.Category, aggregateId, "id"), command, context ?? CommandContext.None, ct);
     }
 
+    /// <summary>Runs the command under its own span (the SQL spans nest in it) and records its duration and outcome.</summary>
     private async Task<CommandResult> ExecuteCoreAsync(IAggregateDefinition definition, ICommandHandler handler, StreamId stream, ICommand command, CommandContext context, CancellationToken ct)
+    {
+        using var activity = Telemetry.Source.StartActivity($"command {definition.Category}.{handler.Name}");
+        activity?.SetTag("es.aggregate", definition.Category);
+        activity?.SetTag("es.command", handler.Name);
+        activity?.SetTag("es.stream_id", stream.Value);
+        activity?.SetTag(Telemetry.CorrelationIdTag, context.CorrelationId);
+        var started = Stopwatch.GetTimestamp();
+        var outcome = "failed";
+        try
+        {
+            var result = await RunAsync(definition, handler, stream, command, context, ct);
+            outcome = result.Status switch
+            {
+                CommandStatus.Succeeded => "succeeded",
+                CommandStatus.Rejected => "rejected",
+                CommandStatus.Conflict => "conflict",
+                CommandStatus.NotFound => "not_found",
+                CommandStatus.Deleted => "deleted",
+                _ => "idempotency_key_reused",
+            };
+            if (result.Replayed)
+            {
+                Telemetry.IdempotentReplays.Add(1, new KeyValuePair<string, object?>("aggregate", definition.Category), new KeyValuePair<string, object?>("command", handler.Name));
+            }
+
+            return result;
+        }
+        finally
+        {
+            activity?.SetTag("es.outcome", outcome);
+            Telemetry.CommandDuration.Record(
+                Stopwatch.GetElapsedTime(started).TotalSeconds,
+                new KeyValuePair<string, object?>("aggregate", definition.Category),
+                new KeyValuePair<string, object?>("command", handler.Name),
+                new KeyValuePair<string, object?>("outcome", outcome));
+        }
+    }
+
+    private async Task<CommandResult> RunAsync(IAggregateDefinition definition, ICommandHandler handler, StreamId stream, ICommand command, CommandContext context, CancellationToken ct)
     {
         var key = CheckKey(context.IdempotencyKey);
         var hash = key is null ? "" : RequestHash(stream, handler.Name, command, context.ExpectedVersion);
@@ -102,6 +144,8 @@ public sealed class CommandPipeline(
 
         if (context.ExpectedVersion is { } pinned && !pinned.Accepts(loaded.Version))
         {
+            // Counted here; a conflict the store reports is counted by the store.
+            Telemetry.Conflicts.Add(1, new KeyValuePair<string, object?>("source", "command"));
             return Conflict(stream, loaded.Version);
         }
 

@@ -28,6 +28,12 @@ public interface IEventStore
     /// </summary>
     Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default);
 
+    /// <summary>
+    /// Turns a global position (from any event the API returned; null for the highest one now) into a place to read the
+    /// gap-safe log from: the events above that position, in log order, none skipped whenever it commits.
+    /// </summary>
+    Task<LogStart> LogStartAfterAsync(long? afterPosition, CancellationToken ct = default);
+
     /// <summary>Filters the log by global position (keyset paging). For browsing and replays, not for subscriptions.</summary>
     Task<QueryPage> QueryAsync(EventQuery query, CancellationToken ct = default);
 

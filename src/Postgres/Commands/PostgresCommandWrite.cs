@@ -79,6 +79,7 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
         }
 
         batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
+        var started = AppendMetrics.Start();
         try
         {
             AppendResult result;
@@ -92,6 +93,7 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
             }
 
             _open = false;
+            AppendMetrics.Succeeded(started, result, events.Count, committed: true);
             store.Announce(stream, events, metadata, result);
             return result;
         }
@@ -101,7 +103,9 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
         }
         catch (PostgresException ex)
         {
-            throw StoreErrors.Translate(ex, stream.Value, expected);
+            var error = StoreErrors.Translate(ex, stream.Value, expected);
+            AppendMetrics.Failed(started, error);
+            throw error;
         }
     }
 

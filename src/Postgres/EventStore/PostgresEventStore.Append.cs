@@ -30,9 +30,11 @@ public sealed partial class PostgresEventStore
         await using var _ = command;
         var metadata = AppendValidator.Validate(events, limits);
         AddAppendParameters(command.Parameters, stream, expected, events, metadata);
+        var started = AppendMetrics.Start();
         try
         {
             var result = await ReadAppendResultAsync(command, events.Count, ct);
+            AppendMetrics.Succeeded(started, result, events.Count, committed);
             if (committed)
             {
                 Announce(stream, events, metadata, result);
@@ -42,7 +44,9 @@ public sealed partial class PostgresEventStore
         }
         catch (PostgresException ex)
         {
-            throw StoreErrors.Translate(ex, stream.Value, expected);
+            var error = StoreErrors.Translate(ex, stream.Value, expected);
+            AppendMetrics.Failed(started, error);
+            throw error;
         }
     }
 

@@ -35,6 +35,7 @@ public sealed class PostgresSagaRuns(NpgsqlDataSource dataSource, PostgresEventS
         }
 
         await tx.CommitAsync(ct);
+        AppendMetrics.Committed(1);
         store.Signal?.Pulse();
         return true;
     }

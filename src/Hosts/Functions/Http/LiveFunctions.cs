@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
+using static Serverless.EventSourcing.Application.Api.ApiRoutes;
+
+namespace Serverless.EventSourcing.Functions.Http;
+
+/// <summary>
+/// Live subscriptions (server-sent events). The returned result writes to the real response through the ASP.NET Core
+/// integration, which streams it to the caller as it is written; each connection is one invocation, so it lives at most
+/// <c>Live:MaxConnectionSeconds</c> (set well under host.json's functionTimeout) and the client resumes with Last-Event-ID.
+/// </summary>
+public sealed class LiveFunctions(FunctionsHttpAdapter http)
+{
+    [Function(nameof(SubscribeStream))]
+    public Task<IResult> SubscribeStream(
+        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.StreamLive)] HttpRequest req) =>
+        http.RunAsync(nameof(SubscribeStream), req);
+
+    [Function(nameof(SubscribeEvents))]
+    public Task<IResult> SubscribeEvents(
+        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.EventsLive)] HttpRequest req) =>
+        http.RunAsync(nameof(SubscribeEvents), req);
+}
