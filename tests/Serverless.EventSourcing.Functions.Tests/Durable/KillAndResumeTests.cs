@@ -32,7 +32,7 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
         // One target is frozen: its transfer must end compensated, with the source refunded.
         await host.Client.PostAsync($"/api/aggregates/account/{targets[0]}/commands/freeze", Api.Json(new { reason = "test" }));
 
-        using (var first = await StartWorkerAsync())
+        using (var first = new Worker(await StartWorkerAsync()))
         {
             var sagas = new List<string>();
             for (var i = 0; i < sources.Count; i++)
@@ -42,8 +42,7 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
 
             // Kill it once work is under way but not all done.
             await WaitUntilAsync(async () => (await CountStepsAsync(sagas)) > 0, TimeSpan.FromSeconds(60));
-            first.Kill(entireProcessTree: true);
-            await first.WaitForExitAsync();
+            await first.KillAsync();
             var unfinished = 0;
             foreach (var saga in sagas)
             {
@@ -52,7 +51,7 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
 
             Assert.True(unfinished > 0, "the worker must be killed before every saga finished");
 
-            using var second = await StartWorkerAsync();
+            using var second = new Worker(await StartWorkerAsync());
             for (var i = 0; i < sagas.Count; i++)
             {
                 JsonElement finished;
@@ -71,8 +70,6 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
                 var expected = i == 0 ? ("compensated", 100L, 0L) : ("completed", 90L, 10L);
                 Assert.Equal(expected, (status, await Transfers.BalanceAsync(host.Client, sources[i]), await Transfers.BalanceAsync(host.Client, targets[i])));
             }
-
-            second.Kill(entireProcessTree: true);
         }
     }
 
@@ -81,6 +78,7 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
         var redis = await RedisServer.GetSharedAsync();
         var info = new ProcessStartInfo("dotnet")
         {
+            RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
@@ -134,6 +132,26 @@ public sealed class KillAndResumeTests(KillAndResumeTests.ClientOnly host) : ICl
         {
             Assert.True(DateTime.UtcNow < deadline, "timed out waiting");
             await Task.Delay(20);
+        }
+    }
+
+    /// <summary>A worker process that is killed when the test leaves its scope, passed or failed.</summary>
+    private sealed class Worker(Process process) : IDisposable
+    {
+        public async Task KillAsync()
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        public void Dispose()
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+            }
+
+            process.Dispose();
         }
     }
 }
