@@ -100,6 +100,73 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
         Assert.Empty(await new LogHorizon(db.DataSource).BlockersAsync(TimeSpan.Zero));
     }
 
+    [Fact]
+    public async Task An_append_whose_owner_the_lock_table_cannot_name_holds_readers_back_until_it_commits()
+    {
+        // An appender between getting its xid and locking it (microseconds, seen once as a lost live event) is in
+        // every snapshot but not yet in pg_locks. A prepared transaction is the same blind spot held still: its xid is
+        // in progress, its locks have no pid.
+        await using (var settings = db.DataSource.CreateCommand("select current_setting('max_prepared_transactions')::int"))
+        {
+            Assert.True((int)(await settings.ExecuteScalarAsync())! > 0,
+                "this test needs max_prepared_transactions > 0 (the test clusters set it; set it on a server given by POSTGRES_CONNECTION_STRING)");
+        }
+
+        var cursor = await db.ReadToEndAsync(LogCursor.Start, []);
+        var slow = StoreFixture.NewStream();
+        var fast = StoreFixture.NewStream();
+        var gid = "es-horizon-" + Guid.NewGuid().ToString("N");
+        await using var connection = new NpgsqlConnection(db.ConnectionString + ";Pooling=false");
+        await connection.OpenAsync();
+        try
+        {
+            // Given an append that took a lower position and is prepared, not committed
+            await using (var begin = new NpgsqlCommand("begin", connection))
+            {
+                await begin.ExecuteNonQueryAsync();
+            }
+
+            await using (var append = new NpgsqlCommand(
+                "select es_append_events($1, $2, -1, array[gen_random_uuid()], array['Deposited'], array[1], array['{}'::json], array['{}'::json], array[null::text])",
+                connection) { Parameters = { new() { Value = slow.Value }, new() { Value = slow.Category } } })
+            {
+                await append.ExecuteNonQueryAsync();
+            }
+
+            await using (var prepare = new NpgsqlCommand($"prepare transaction '{gid}'", connection))
+            {
+                await prepare.ExecuteNonQueryAsync();
+            }
+
+            await db.Store.AppendAsync(fast, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+
+            // then readers wait for it
+            var seen = new List<EventEnvelope>();
+            cursor = await db.ReadToEndAsync(cursor, seen);
+            Assert.DoesNotContain(seen, e => e.StreamId == slow.Value || e.StreamId == fast.Value);
+
+            // and once it commits, both arrive, each once
+            await using (var commit = new NpgsqlCommand($"commit prepared '{gid}'", connection))
+            {
+                await commit.ExecuteNonQueryAsync();
+            }
+
+            await db.ReadToEndAsync(cursor, seen);
+            Assert.Single(seen, e => e.StreamId == slow.Value);
+            Assert.Single(seen, e => e.StreamId == fast.Value);
+        }
+        finally
+        {
+            // A prepared transaction left behind would hold every reader of this database back.
+            await using var left = new NpgsqlCommand($"select count(*) from pg_prepared_xacts where gid = '{gid}'", connection);
+            if ((long)(await left.ExecuteScalarAsync())! > 0)
+            {
+                await using var rollback = new NpgsqlCommand($"rollback prepared '{gid}'", connection);
+                await rollback.ExecuteNonQueryAsync();
+            }
+        }
+    }
+
     private static async Task<NpgsqlConnection> OpenInTransactionAsync(string connectionString, string sql)
     {
         var connection = new NpgsqlConnection(connectionString + ";Pooling=false");
