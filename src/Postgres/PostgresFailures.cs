@@ -14,4 +14,14 @@ public static class PostgresFailures
         TimeoutException => true,
         _ => ex.InnerException is not null && IsTransient(ex.InnerException),
     };
+
+    /// <summary>
+    /// The statement does not fit the database (class 42: a missing table, column or function, bad SQL, no
+    /// permission): a deployment or code fault that every event would hit alike, not something one event caused.
+    /// </summary>
+    public static bool IsSchemaFault(Exception ex) => ex switch
+    {
+        PostgresException pg => pg.SqlState.StartsWith("42", StringComparison.Ordinal),
+        _ => ex.InnerException is not null && IsSchemaFault(ex.InnerException),
+    };
 }

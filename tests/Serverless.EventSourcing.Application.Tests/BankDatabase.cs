@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging.Abstractions;
-using Serverless.EventSourcing.Modules;
+using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Postgres.Schema;
 
 namespace Serverless.EventSourcing.Application.Tests;
@@ -10,6 +10,6 @@ public sealed class BankDatabase : PostgresDatabase
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance, [new ModuleMigrations("bank", typeof(BankModule).Assembly, "Bank.Migrations.")]).MigrateAsync();
+        await new SchemaMigrator(DataSource, NullLogger<SchemaMigrator>.Instance, DomainModules.MigrationsOf(new BankModule())).MigrateAsync();
     }
 }

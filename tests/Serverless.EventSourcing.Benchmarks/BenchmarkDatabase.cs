@@ -1,13 +1,15 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Postgres.Schema;
+using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.Testing;
 
 namespace Serverless.EventSourcing.Benchmarks;
 
 /// <summary>
 /// A throwaway cluster with the server's default durability (fsync on), so figures mean what they
-/// would on a real server; one fresh database per scenario.
+/// would on a real server; one fresh database per scenario, with the bank sample's read-model tables.
 /// </summary>
 public sealed class BenchmarkDatabase : IAsyncDisposable
 {
@@ -30,7 +32,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         var connectionString = await _server.CreateDatabaseAsync("es_bench");
         // The product's own data source settings, so figures are what users get.
         var dataSource = Postgres.PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 }.ConnectionString, maxAutoPrepare: maxAutoPrepare);
-        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance).MigrateAsync();
+        await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance, DomainModules.MigrationsOf(new BankModule())).MigrateAsync();
         return new BenchmarkDatabase(connectionString, dataSource);
     }
 

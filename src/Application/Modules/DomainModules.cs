@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Modules;
 using Serverless.EventSourcing.Sagas;
 
 namespace Serverless.EventSourcing.Application.Modules;
@@ -27,4 +28,8 @@ public static class DomainModules
     /// <summary>The aggregate registry of <paramref name="modules"/> outside a host (tests, benchmarks, tools).</summary>
     public static AggregateRegistry CreateRegistry(params IDomainModule[] modules) =>
         (AggregateRegistry)new ServiceCollection().AddDomainModules(modules).Single(d => d.ServiceType == typeof(AggregateRegistry)).ImplementationInstance!;
+
+    /// <summary>The read-model migrations <paramref name="modules"/> declare, outside a host (tests, benchmarks, tools).</summary>
+    public static IReadOnlyList<ModuleMigrations> MigrationsOf(params IDomainModule[] modules) =>
+        new ServiceCollection().AddDomainModules(modules).Where(d => d.ServiceType == typeof(ModuleMigrations)).Select(d => (ModuleMigrations)d.ImplementationInstance!).ToList();
 }

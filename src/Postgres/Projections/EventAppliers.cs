@@ -57,7 +57,7 @@ internal sealed class CarefulApplier(IProjection projection, PostgresReadModelSe
                 await run.Transaction.ReleaseAsync("event", ct);
                 return EventResult.Applied;
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
+            catch (Exception ex) when (ex is not OperationCanceledException && !PostgresFailures.IsSchemaFault(ex))
             {
                 error = ex;
                 await run.Transaction.RollbackAsync("event", ct);

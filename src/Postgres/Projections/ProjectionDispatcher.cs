@@ -68,9 +68,11 @@ public sealed partial class ProjectionDispatcher(
         {
             return await ApplyInTransactionAsync(projection, target, batch, careful: false, ct);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException && !PostgresFailures.IsTransient(ex))
+        catch (Exception ex) when (ex is not OperationCanceledException && !PostgresFailures.IsTransient(ex) && !PostgresFailures.IsSchemaFault(ex))
         {
             // Something in the batch failed: redo it event by event with savepoints to find and park the culprit.
+            // A schema fault is thrown on instead: parking would blame every event for a missing table; the caller
+            // retries the batch (loop backoff, broker redelivery) until the deployment is fixed.
             logger.LogWarning(ex, "Projection {Projection} failed on a batch of {Count}; retrying event by event", projection.Name, batch.Events.Count);
             return await ApplyInTransactionAsync(projection, target, batch, careful: true, ct);
         }

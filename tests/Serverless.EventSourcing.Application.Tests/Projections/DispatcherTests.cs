@@ -1,3 +1,4 @@
+using Npgsql;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
 
@@ -140,6 +141,70 @@ public class DispatcherTests(BankDatabase db) : IClassFixture<BankDatabase>
         var status = Assert.Single(await new ProjectionStatus(db.DataSource).ReadAsync("flaky-skip"));
         Assert.Equal(("running", 0L, 1L, true), (status.Status, status.Parked, status.Skipped, status.Diverged));
         Assert.Equal(RetryOutcome.NotFound, await h.DeadLetters.SkipAsync("flaky-skip", parked.Id, "ops", "again"));
+    }
+
+    [Fact]
+    public async Task A_projection_whose_table_is_missing_parks_nothing_reports_the_error_and_catches_up_once_the_table_exists()
+    {
+        // Given a projection deployed before its table (a migration not applied yet)
+        var table = "es_rm_late_" + Guid.NewGuid().ToString("N")[..8];
+        var late = new TableProjection("late-" + table, table);
+        var h = new ProjectionHarness(db, late);
+        await h.Dispatcher.RegisterAsync();
+        late.Account = await h.Bank.OpenAsync(deposit: 11);
+
+        // When it catches up, the step fails with the database's own error, every time, and parks nothing
+        PostgresException? error = null;
+        for (var deadline = DateTime.UtcNow.AddSeconds(10); error is null && DateTime.UtcNow < deadline;)
+        {
+            try
+            {
+                while (await h.CatchUp.StepAsync(late) > 0)
+                {
+                }
+
+                await Task.Delay(20);
+            }
+            catch (PostgresException ex)
+            {
+                error = ex;
+            }
+        }
+
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, error?.SqlState);
+        Assert.Equal(PostgresErrorCodes.UndefinedTable, (await Assert.ThrowsAsync<PostgresException>(() => h.CatchUp.StepAsync(late))).SqlState);
+        Assert.Empty(await h.DeadLetters.ListAsync(late.Name));
+        Assert.Equal("running", await db.ScalarAsync<string>("select status from es_projections where name = $1", late.Name));
+
+        // Then once the table exists, the same events apply
+        await db.ExecuteAsync($"create table {table} (account_id text primary key, amount bigint not null)");
+        await h.CatchUpAllAsync();
+        Assert.Equal(11, await db.ScalarAsync<long>($"select amount from {table} where account_id = $1", late.Account!));
+    }
+
+    /// <summary>Writes one account's deposits into a table the test names (and may not have created).</summary>
+    private sealed class TableProjection(string name, string table) : IProjection
+    {
+        public string? Account { get; set; }
+
+        public string Name => name;
+
+        public IReadOnlySet<string> Categories { get; } = new HashSet<string> { "account" };
+
+        public IReadOnlySet<string> EventTypes { get; } = new HashSet<string> { "MoneyDeposited" };
+
+        public IReadOnlyList<string> Tables => [];
+
+        public PoisonPolicy OnPoison => PoisonPolicy.Continue;
+
+        public async Task ApplyAsync(EventEnvelope envelope, IReadModelSession session, CancellationToken ct)
+        {
+            if (envelope.StreamId == $"account-{Account}")
+            {
+                var amount = System.Text.Json.JsonDocument.Parse(envelope.Data).RootElement.GetProperty("amount").GetInt64();
+                await session.ExecuteAsync($"insert into {table} (account_id, amount) values ($1, $2)", Account, amount);
+            }
+        }
     }
 
     /// <summary>Throws on deposits of a chosen amount; records what it applied.</summary>
