@@ -43,6 +43,21 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         await command.ExecuteNonQueryAsync();
     }
 
+    /// <summary>Polls a boolean query until it is true; throws when <paramref name="within"/> passes first.</summary>
+    public async Task WaitForAsync(string sql, TimeSpan within)
+    {
+        for (var deadline = DateTime.UtcNow + within; DateTime.UtcNow < deadline; await Task.Delay(50))
+        {
+            await using var command = DataSource.CreateCommand(sql);
+            if (await command.ExecuteScalarAsync() is true)
+            {
+                return;
+            }
+        }
+
+        throw new TimeoutException($"Still false after {within.TotalSeconds:0} s: {sql}");
+    }
+
     public async Task<long> ScalarAsync(string sql, params object[] parameters)
     {
         await using var command = DataSource.CreateCommand(sql);
