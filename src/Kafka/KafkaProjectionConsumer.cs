@@ -1,6 +1,7 @@
 using Confluent.Kafka;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Application.Messaging;
+using Serverless.EventSourcing.Projections;
 
 namespace Serverless.EventSourcing.Kafka;
 
@@ -84,7 +85,7 @@ public sealed class KafkaProjectionConsumer(KafkaSettings settings, KafkaBatchHa
                     logger.LogError(ex, "Kafka batch of {Count} failed ({Failures} in a row); it will be delivered again", batch.Count, failures);
                     Beat?.Invoke(ex.Message);
                     Rewind(consumer, batch);
-                    await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8)))), ct);
+                    await Task.Delay(LoopBackoff.After(failures), ct);
                     continue;
                 }
 

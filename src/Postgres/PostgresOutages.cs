@@ -24,7 +24,8 @@ public sealed class PostgresOutages : IOutageDetector
         return null;
     }
 
-    private static bool IsOutage(Exception error) => error switch
+    /// <summary>This exception itself (not its inner ones) says the server is away.</summary>
+    internal static bool IsOutage(Exception error) => error switch
     {
         // Server-side errors are bugs or business conflicts unless their class says the server is unavailable:
         // 08 connection exception, 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up

@@ -121,22 +121,11 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
         try
         {
             // Given an append that took a lower position and is prepared, not committed
-            await using (var begin = new NpgsqlCommand("begin", connection))
-            {
-                await begin.ExecuteNonQueryAsync();
-            }
-
-            await using (var append = new NpgsqlCommand(
+            await ExecuteAsync(connection, "begin");
+            await ExecuteAsync(connection,
                 "select es_append_events($1, $2, -1, array[gen_random_uuid()], array['Deposited'], array[1], array['{}'::json], array['{}'::json], array[null::text])",
-                connection) { Parameters = { new() { Value = slow.Value }, new() { Value = slow.Category } } })
-            {
-                await append.ExecuteNonQueryAsync();
-            }
-
-            await using (var prepare = new NpgsqlCommand($"prepare transaction '{gid}'", connection))
-            {
-                await prepare.ExecuteNonQueryAsync();
-            }
+                slow.Value, slow.Category);
+            await ExecuteAsync(connection, $"prepare transaction '{gid}'");
 
             await db.Store.AppendAsync(fast, ExpectedVersion.NoStream, [StoreFixture.Event()]);
 
@@ -146,10 +135,7 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
             Assert.DoesNotContain(seen, e => e.StreamId == slow.Value || e.StreamId == fast.Value);
 
             // and once it commits, both arrive, each once
-            await using (var commit = new NpgsqlCommand($"commit prepared '{gid}'", connection))
-            {
-                await commit.ExecuteNonQueryAsync();
-            }
+            await ExecuteAsync(connection, $"commit prepared '{gid}'");
 
             await db.ReadToEndAsync(cursor, seen);
             Assert.Single(seen, e => e.StreamId == slow.Value);
@@ -161,10 +147,20 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
             await using var left = new NpgsqlCommand($"select count(*) from pg_prepared_xacts where gid = '{gid}'", connection);
             if ((long)(await left.ExecuteScalarAsync())! > 0)
             {
-                await using var rollback = new NpgsqlCommand($"rollback prepared '{gid}'", connection);
-                await rollback.ExecuteNonQueryAsync();
+                await ExecuteAsync(connection, $"rollback prepared '{gid}'");
             }
         }
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql, params object[] parameters)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        foreach (var parameter in parameters)
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = parameter });
+        }
+
+        await command.ExecuteNonQueryAsync();
     }
 
     private static async Task<NpgsqlConnection> OpenInTransactionAsync(string connectionString, string sql)

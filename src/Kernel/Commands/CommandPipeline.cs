@@ -7,7 +7,6 @@ using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Snapshots;
-using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Commands;

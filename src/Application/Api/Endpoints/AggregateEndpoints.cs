@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Commands;
-using Serverless.EventSourcing.Events;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 

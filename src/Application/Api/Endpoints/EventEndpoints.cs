@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 

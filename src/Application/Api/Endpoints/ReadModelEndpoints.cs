@@ -1,4 +1,3 @@
-using System.Net;
 using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Projections;
 

@@ -28,33 +28,7 @@ public sealed class KafkaDelivery(
         return Task.WhenAll(RelayAsync(stoppingToken), consumer.RunAsync(stoppingToken));
     }
 
-    private async Task RelayAsync(CancellationToken ct)
-    {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var relayed = await relay.RunAsync(RelayBudget, PublishTimeout, ct: ct);
-                health.Beat(RelayLoop);
-                failures = 0;
-                if (relayed == 0)
-                {
-                    await signal.WaitAsync(_poll, ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                // The broker or the database away: the cursor stayed where the last confirmed batch left it.
-                failures++;
-                health.Beat(RelayLoop, ex.Message);
-                logger.LogError(ex, "Kafka relay failed ({Failures} in a row); retrying", failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8)))), ct);
-            }
-        }
-    }
+    // A failed relay step (the broker or the database away) leaves the cursor where the last confirmed batch left it.
+    private Task RelayAsync(CancellationToken ct) =>
+        DeliveryLoop.RunAsync(RelayLoop, token => relay.RunAsync(RelayBudget, PublishTimeout, ct: token), health, signal, _poll, logger, ct);
 }

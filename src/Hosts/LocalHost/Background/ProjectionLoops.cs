@@ -25,32 +25,6 @@ public sealed class ProjectionLoops(
         return Task.WhenAll(dispatcher.Projections.Select(p => Task.Run(() => RunAsync(p, stoppingToken), stoppingToken)));
     }
 
-    private async Task RunAsync(IProjection projection, CancellationToken ct)
-    {
-        var failures = 0;
-        while (!ct.IsCancellationRequested)
-        {
-            try
-            {
-                var consumed = await catchUp.StepAsync(projection, ct);
-                health.Beat(projection.Name);
-                failures = 0;
-                if (consumed == 0)
-                {
-                    await signal.WaitAsync(_poll, ct);
-                }
-            }
-            catch (OperationCanceledException) when (ct.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception ex)
-            {
-                failures++;
-                health.Beat(projection.Name, ex.Message);
-                logger.LogError(ex, "Projection loop {Projection} failed ({Failures} in a row); retrying", projection.Name, failures);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(30_000, 200 * Math.Pow(2, Math.Min(failures, 8)))), ct);
-            }
-        }
-    }
+    private Task RunAsync(IProjection projection, CancellationToken ct) =>
+        DeliveryLoop.RunAsync(projection.Name, token => catchUp.StepAsync(projection, token), health, signal, _poll, logger, ct);
 }
