@@ -1,4 +1,5 @@
 using Serverless.EventSourcing.Application.Health;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Postgres;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Projections;
@@ -30,6 +31,19 @@ internal sealed class RedisReadinessCheck(RedisSnapshotCache cache) : IReadiness
         !cache.IsEnabled ? new ReadinessResult(true, "not configured")
         : cache.IsConnected ? new ReadinessResult(true, "connected")
         : new ReadinessResult(false, "unavailable; snapshots are served from PostgreSQL"));
+}
+
+/// <summary>With bearer tokens on, the issuer's keys must be at hand (fetched, or cached from an earlier fetch).</summary>
+internal sealed class TokenIssuerReadinessCheck(BearerTokenValidator tokens) : IReadinessCheck
+{
+    public string Name => "token-issuer";
+
+    public bool Required => true;
+
+    public async Task<ReadinessResult> CheckAsync(CancellationToken ct) =>
+        await tokens.MetadataAvailableAsync(ct)
+            ? new ReadinessResult(true, "signing keys available")
+            : new ReadinessResult(false, "the token issuer's discovery document or keys cannot be fetched");
 }
 
 internal sealed class StoreStatsContributor(PostgresStoreStats store) : IStatsContributor

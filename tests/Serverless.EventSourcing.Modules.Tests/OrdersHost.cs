@@ -9,25 +9,34 @@ using Serverless.EventSourcing.Modules.Tests.Orders;
 namespace Serverless.EventSourcing.Modules.Tests;
 
 /// <summary>The local host serving the order module alone (no bank), on a free port, over a fresh database.</summary>
-public sealed class OrdersHost : IAsyncLifetime
+public class OrdersHost : IAsyncLifetime
 {
     private readonly PostgresDatabase _database = new();
     private WebApplication? _app;
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>Settings on top of the servers' addresses (a secured host adds its token issuer and roles).</summary>
+    protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
+
     public async Task InitializeAsync()
     {
         await _database.InitializeAsync();
         var redis = await RedisServer.GetSharedAsync();
-        _app = LocalHostApp.Build([], new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
             ["Postgres:ConnectionString"] = _database.ConnectionString,
             ["Redis:ConnectionString"] = redis.ConnectionString,
             ["Projections:PollMilliseconds"] = "50",
             ["Sagas:Runners"] = "2",
-        }, [new OrderModule()]);
+        };
+        foreach (var (key, value) in await ExtraSettingsAsync())
+        {
+            settings[key] = value;
+        }
+
+        _app = LocalHostApp.Build([], settings, [new OrderModule()]);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
     }

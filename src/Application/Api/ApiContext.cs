@@ -1,21 +1,49 @@
 using System.Globalization;
 using System.Text.Json;
+using Serverless.EventSourcing.Application.Security;
+using Serverless.EventSourcing.Security;
 using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Application.Api;
 
 /// <summary>One request being handled: typed access to its parts, every accessor validating as it reads.</summary>
-/// <param name="authenticated">The caller presented the API key, or none is configured.</param>
-public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, bool authenticated, CancellationToken ct)
+/// <param name="access">The authenticated principal's checks (no rights at all for a caller without credentials on an open route).</param>
+public sealed class ApiContext(ApiRequest request, string correlationId, ApiOptions options, RequestAccess access, CancellationToken ct)
 {
+    public const string UserIdHeader = "x-user-id";
+
     public ApiRequest Request { get; } = request;
 
     public string CorrelationId { get; } = correlationId;
 
-    /// <summary>False for a caller without the key on an open route (the probes): tell it no more than it needs.</summary>
-    public bool Authenticated { get; } = authenticated;
+    /// <summary>Who is asking, as the server established it.</summary>
+    public Principal Principal => Access.Principal;
+
+    /// <summary>Every check a handler makes before it reads or writes.</summary>
+    public RequestAccess Access { get; } = access;
 
     public CancellationToken Cancellation { get; } = ct;
+
+    /// <summary>What an audited route adds to its audit record (a skip's reason); never secrets or personal data.</summary>
+    public Dictionary<string, string> AuditDetail { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The end user events are recorded for. A token's subject or a key's name; <c>x-user-id</c> only from a principal
+    /// with <c>act-as</c> (a trusted back end acting for its user), or on an open API where nobody is known. Anyone else
+    /// naming another user is refused (403), so the "who" in an event cannot be made up.
+    /// </summary>
+    public string? UserId()
+    {
+        var claimed = StoredHeader(UserIdHeader);
+        if (Principal.IsAnonymous || claimed is null)
+        {
+            return claimed ?? (Principal.IsAnonymous ? null : Principal.Subject);
+        }
+
+        return claimed == Principal.Subject || Access.Rights.HasAny(Permission.ActAs)
+            ? claimed
+            : throw new AccessDeniedException(Permission.ActAs, null, $"Only a principal with the 'act-as' permission may record events for another user ({UserIdHeader}).");
+    }
 
     /// <summary>The caller pinned the version with <c>If-Match</c>: a mismatch is 412, not 409.</summary>
     public bool PinnedByIfMatch { get; internal set; }
@@ -28,7 +56,7 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
     /// <summary>This request with route values found by a nested route table (a module's read routes).</summary>
     public ApiContext WithRouteValues(IReadOnlyDictionary<string, string> values) => new(
         new ApiRequest { Method = Request.Method, Path = Request.Path, RouteValues = values, Query = Request.Query, Headers = Request.Headers, Body = Request.Body, RemoteAddress = Request.RemoteAddress },
-        CorrelationId, options, Authenticated, Cancellation);
+        CorrelationId, options, Access, Cancellation);
 
     public string? Query(string name) => Request.Query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;
 

@@ -1,10 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Application.Api.RateLimiting;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Diagnostics;
 
 namespace Serverless.EventSourcing.Application.Api;
@@ -18,8 +17,10 @@ public interface IApiEndpoints
 }
 
 /// <summary>
-/// The single entry point both hosts call: checks the key and the rate limits, sets up the correlation id (log scope
-/// and span tag), runs the route's handler, and turns typed errors into problem responses.
+/// The single entry point both hosts call: authenticates the request (one principal, see <see cref="RequestAuthenticator"/>),
+/// applies the rate limits per principal, lets in only callers with some grant of the route's permission, sets up the
+/// correlation id (log scope and span tag), runs the route's handler, records operator actions in the audit trail, and
+/// turns typed errors into problem responses.
 /// </summary>
 public sealed class ApiDispatcher
 {
@@ -33,16 +34,28 @@ public sealed class ApiDispatcher
     private readonly ILogger<ApiDispatcher> _logger;
     private readonly IOutageDetector[] _outages;
     private readonly ApiRateLimiter? _limiter;
-    private readonly byte[]? _key;
+    private readonly RequestAuthenticator _authenticator;
+    private readonly AccessPolicy _policy;
+    private readonly AuditTrail _audit;
 
-    public ApiDispatcher(IEnumerable<IApiEndpoints> groups, ApiOptions options, IEnumerable<IOutageDetector> outages, ILogger<ApiDispatcher> logger, ApiRateLimiter? limiter = null)
+    public ApiDispatcher(
+        IEnumerable<IApiEndpoints> groups,
+        ApiOptions options,
+        IEnumerable<IOutageDetector> outages,
+        RequestAuthenticator authenticator,
+        AccessPolicy policy,
+        AuditTrail audit,
+        ILogger<ApiDispatcher> logger,
+        ApiRateLimiter? limiter = null)
     {
         ArgumentNullException.ThrowIfNull(groups);
         _options = options;
         _logger = logger;
         _limiter = limiter;
+        _authenticator = authenticator;
+        _policy = policy;
+        _audit = audit;
         _outages = [.. outages];
-        _key = string.IsNullOrEmpty(options.Key) ? null : Encoding.UTF8.GetBytes(options.Key);
         var handlers = new Dictionary<string, ApiHandler>(StringComparer.Ordinal);
         foreach (var group in groups)
         {
@@ -58,6 +71,9 @@ public sealed class ApiDispatcher
         }
     }
 
+    /// <summary>How requests are authenticated: <c>open</c>, <c>keys</c>, <c>tokens</c> or <c>keys+tokens</c>.</summary>
+    public string AuthenticationMode => _authenticator.Mode;
+
     public async Task<ApiResponse> DispatchAsync(string routeName, ApiRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
@@ -69,40 +85,104 @@ public sealed class ApiDispatcher
         Activity.Current?.SetTag(Telemetry.CorrelationIdTag, correlationId);
         Activity.Current?.SetTag("es.route", routeName);
 
+        // A token in the query is taken out first: nothing after this point (logs, problem instances, links) sees it.
+        var queryToken = QueryCredential.Take(ref request);
         ApiResponse response;
-        var authenticated = IsAuthorized(request);
         if (!_routes.TryGetValue(routeName, out var entry))
         {
             response = ProblemResponse(Problem.NotFound($"No route {routeName}."), request, correlationId);
         }
-        else if (entry.Route.RateLimited && _limiter?.TryAcquire(request, _key is not null && authenticated ? request.Header("x-functions-key") : null) is { } refusal)
-        {
-            Telemetry.RateLimited.Add(1, new KeyValuePair<string, object?>("limit", refusal.Limit));
-            _logger.LogInformation("Request {Method} {Path} refused by the {Limit} rate limit", request.Method, request.Path, refusal.Limit);
-            response = ProblemResponse(Problem.TooManyRequests(refusal.Limit, refusal.RetryAfterSeconds), request, correlationId)
-                .With("Retry-After", refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
-        }
-        else if (!entry.Route.Anonymous && !authenticated)
-        {
-            response = ProblemResponse(
-                Problem.Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid x-functions-key header is required.", "Send the API key in the x-functions-key header."),
-                request,
-                correlationId);
-        }
-        else if (correlationIdRefused)
-        {
-            response = ProblemResponse(
-                Problem.InvalidInput("x-correlation-id", $"must be 1 to {MaxCorrelationIdLength} printable ASCII characters (it is echoed in a response header and stored with every event)"),
-                request,
-                correlationId);
-        }
         else
         {
-            response = await RunAsync(entry.Handler, new ApiContext(request, correlationId, _options, authenticated, ct), correlationId);
+            response = await AuthorizeAndRunAsync(entry.Route, entry.Handler, request, queryToken, correlationId, correlationIdRefused, ct);
         }
 
         response.Headers["x-correlation-id"] = correlationId;
         return response;
+    }
+
+    private async Task<ApiResponse> AuthorizeAndRunAsync(ApiRoute route, ApiHandler handler, ApiRequest request, string? queryToken, string correlationId, bool correlationIdRefused, CancellationToken ct)
+    {
+        var auth = await _authenticator.AuthenticateAsync(request, queryToken, route.QueryToken, ct);
+        if (route.RateLimited && _limiter?.TryAcquire(request, auth.Principal is { IsAnonymous: false } known ? known.Id : null) is { } refusal)
+        {
+            Telemetry.RateLimited.Add(1, new KeyValuePair<string, object?>("limit", refusal.Limit));
+            _logger.LogInformation("Request {Method} {Path} refused by the {Limit} rate limit", request.Method, request.Path, refusal.Limit);
+            return ProblemResponse(Problem.TooManyRequests(refusal.Limit, refusal.RetryAfterSeconds), request, correlationId)
+                .With("Retry-After", refusal.RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (auth.Failure is { } failure && !route.Anonymous)
+        {
+            return Unauthenticated(failure, request, correlationId);
+        }
+
+        // Probes answer whoever asks; a caller whose credential failed is told only what an anonymous one is.
+        var access = auth.Principal is { } principal ? _policy.For(principal) : _policy.Nobody;
+        if (correlationIdRefused)
+        {
+            return ProblemResponse(
+                Problem.InvalidInput("x-correlation-id", $"must be 1 to {MaxCorrelationIdLength} printable ASCII characters (it is echoed in a response header and stored with every event)"),
+                request,
+                correlationId);
+        }
+
+        var context = new ApiContext(request, correlationId, _options, access, ct);
+        var response = route.Permission is { } needed && !access.Rights.HasAny(needed)
+            ? ProblemResponse(ApiProblems.Forbidden(AccessDeniedException.For(needed, null)), request, correlationId)
+            : await RunAsync(handler, context, correlationId);
+        if (route.Audited && IsAttempt(response.Status))
+        {
+            // Recorded whatever the caller does next: a client that hangs up does not erase the record of what it did.
+            await _audit.RecordAsync(access.Principal, route.Name, request.RouteValues, response.Status, Outcome(response), context.AuditDetail, correlationId, CancellationToken.None);
+        }
+
+        return response;
+    }
+
+    private ApiResponse Unauthenticated(AuthFailure failure, ApiRequest request, string correlationId)
+    {
+        if (failure.ProviderUnavailable)
+        {
+            _logger.LogWarning("Answered {Method} {Path} with 503: the token issuer's keys cannot be fetched", request.Method, request.Path);
+            return ProblemResponse(Problem.ServiceUnavailable("The token issuer", RetryAfterSeconds), request, correlationId)
+                .With("Retry-After", RetryAfterSeconds.ToString(CultureInfo.InvariantCulture));
+        }
+
+        _logger.LogInformation("Request {Method} {Path} answered 401 ({AuthError})", request.Method, request.Path, failure.Error ?? "no credential");
+        return ProblemResponse(Problem.Unauthorized(failure.Description), request, correlationId)
+            .With("WWW-Authenticate", Challenges.For(failure, _authenticator.Options));
+    }
+
+    /// <summary>
+    /// An operator action was attempted: it ran, or was refused for who asked (403) or for the state it met (404, 409…).
+    /// A request that never got that far (malformed, too large, rate-limited) is not an action and is not recorded.
+    /// </summary>
+    private static bool IsAttempt(int status) => status is not (400 or 413 or 415 or 429);
+
+    /// <summary>What the audit record says happened: <c>succeeded</c>, <c>denied</c>, or the problem's slug (<c>not-found</c>, <c>rebuild-running</c>…).</summary>
+    private static string Outcome(ApiResponse response)
+    {
+        if (response.Status < 400)
+        {
+            return "succeeded";
+        }
+
+        if (response.Status == 403)
+        {
+            return "denied";
+        }
+
+        if (response.ContentType == ApiResponse.ProblemJson && response.Body.Length > 0)
+        {
+            using var problem = System.Text.Json.JsonDocument.Parse(response.Body);
+            if (problem.RootElement.TryGetProperty("type", out var type) && type.GetString() is { } text)
+            {
+                return text[(text.LastIndexOf(':') + 1)..];
+            }
+        }
+
+        return "failed";
     }
 
     /// <summary>A correlation id is echoed in a response header, so it must be printable ASCII; and it is stored with every event.</summary>
@@ -166,9 +246,13 @@ public sealed class ApiDispatcher
 
     private DependencyOutage? Outage(Exception error) => _outages.Select(o => o.Detect(error)).FirstOrDefault(o => o is not null);
 
-    private bool IsAuthorized(ApiRequest request) => HasValidKey(request.Header("x-functions-key"));
-
-    /// <summary>True when no key is configured or <paramref name="given"/> is it (constant-time); the metrics endpoint asks too.</summary>
-    public bool HasValidKey(string? given) =>
-        _key is null || (given is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(given), _key));
+    /// <summary>
+    /// For endpoints outside the route table (the local host's metrics scrape): true when the request's credentials
+    /// authenticate a principal with <paramref name="permission"/>, or the API is open.
+    /// </summary>
+    public async Task<bool> IsAllowedAsync(ApiRequest request, Permission permission, CancellationToken ct)
+    {
+        var auth = await _authenticator.AuthenticateAsync(request, null, false, ct);
+        return auth.Principal is { } principal && _policy.RightsOf(principal).HasAny(permission);
+    }
 }

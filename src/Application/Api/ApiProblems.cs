@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Commands;
 
 namespace Serverless.EventSourcing.Application.Api;
@@ -23,6 +24,7 @@ public static class ApiProblems
             DuplicateEventIdException ex => Problem.Of(HttpStatusCode.Conflict, "duplicate-event-id", "An event id was already used.", ex.Message) with { CurrentVersion = ex.CurrentVersion },
             StreamDeletedException ex => Problem.Gone(ex.Message),
             ResourceNotFoundException ex => Problem.NotFound(ex.Message),
+            AccessDeniedException ex => Forbidden(ex),
             _ => null,
         };
     }
@@ -38,10 +40,17 @@ public static class ApiProblems
             CommandStatus.Rejected => ApiResponse.Problem(Problem.RuleViolation(result.RuleCode!, result.Message)),
             CommandStatus.Conflict => ApiResponse.Problem(Mismatch(result.CurrentVersion ?? 0, result.Message ?? "", context)),
             CommandStatus.Deleted => ApiResponse.Problem(Problem.Gone(result.Message ?? "")),
+            CommandStatus.Forbidden => ApiResponse.Problem(Problem.Forbidden(result.Permission ?? "", null, result.Message ?? "")),
             CommandStatus.IdempotencyKeyReused => ApiResponse.Problem(Problem.Of(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused", "The Idempotency-Key was used for another request.", result.Message)),
             _ => throw new InvalidOperationException($"Unexpected command status {result.Status}."),
         };
         return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
+    }
+
+    public static Problem Forbidden(AccessDeniedException denied)
+    {
+        ArgumentNullException.ThrowIfNull(denied);
+        return Problem.Forbidden(denied.Permission.Name(), denied.Category, denied.Message);
     }
 
     private static Problem Mismatch(long current, string detail, ApiContext context) =>

@@ -1,3 +1,5 @@
+using Serverless.EventSourcing.Application.Security;
+
 namespace Serverless.EventSourcing.Application.Api;
 
 /// <summary>
@@ -58,32 +60,32 @@ public static class ApiRoutes
 
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
-        new("AppendEvents", Methods.Post, Templates.StreamEvents, "Append events with an expected version"),
-        new("ReadStreamEvents", Methods.Get, Templates.StreamEvents, "Read a stream forward or backward, paged"),
-        new("GetStream", Methods.Get, Templates.Stream, "Stream metadata"),
-        new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)"),
-        new("GetStreamVersion", Methods.Get, Templates.StreamVersion, "A stream's version"),
-        new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream"),
-        new("SubscribeStream", Methods.Get, Templates.StreamLive, "A stream's events as they are appended, as server-sent events (resume with Last-Event-ID)"),
-        new("SubscribeEvents", Methods.Get, Templates.EventsLive, "The log's events as they commit, filtered by category and event types, as server-sent events (resume with Last-Event-ID)"),
-        new("QueryEvents", Methods.Get, Templates.Events, "Query the log by category, type, correlation id and time, paged by global position"),
-        new("Replay", Methods.Post, Templates.Replay, "Events matching a filter, paged"),
-        new("ExecuteCommand", Methods.Post, Templates.Command, "Run a command (Idempotency-Key makes retries safe)"),
-        new("GetAggregate", Methods.Get, Templates.Aggregate, "Aggregate state, now or as of a version or time"),
-        new("GetSnapshot", Methods.Get, Templates.Snapshot, "Latest snapshot of a stream"),
-        new("TakeSnapshot", Methods.Post, Templates.Snapshot, "Take a snapshot now"),
-        new("ListProjections", Methods.Get, Templates.Projections, "Every projection: checkpoint, lag, status, parked count"),
-        new("GetProjection", Methods.Get, Templates.Projection, "One projection, with rebuild progress"),
-        new("RebuildProjection", Methods.Post, Templates.ProjectionRebuild, "Rebuild into shadow tables and swap in (202)"),
-        new("ListParkedEvents", Methods.Get, Templates.ParkedEvents, "Events parked after failing"),
-        new("RetryParkedEvent", Methods.Post, Templates.ParkedEventRetry, "Apply a parked event again"),
-        new("SkipParkedEvent", Methods.Post, Templates.ParkedEventSkip, "Give up a parked event that will never apply ({by, reason} recorded); the projection moves on and reports divergence"),
-        new("ReadModel", Methods.Get, Templates.ReadModel, "Read models: the read routes the domain modules register under read/"),
-        new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)"),
-        new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history"),
+        new("AppendEvents", Methods.Post, Templates.StreamEvents, "Append events with an expected version") { Permission = Permission.Write },
+        new("ReadStreamEvents", Methods.Get, Templates.StreamEvents, "Read a stream forward or backward, paged") { Permission = Permission.Read },
+        new("GetStream", Methods.Get, Templates.Stream, "Stream metadata") { Permission = Permission.Read },
+        new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)") { Permission = Permission.Read },
+        new("GetStreamVersion", Methods.Get, Templates.StreamVersion, "A stream's version") { Permission = Permission.Read },
+        new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream") { Permission = Permission.Operate, Audited = true },
+        new("SubscribeStream", Methods.Get, Templates.StreamLive, "A stream's events as they are appended, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
+        new("SubscribeEvents", Methods.Get, Templates.EventsLive, "The log's events as they commit, filtered by category and event types, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
+        new("QueryEvents", Methods.Get, Templates.Events, "Query the log by category, type, correlation id, principal and time, paged by global position") { Permission = Permission.Read },
+        new("Replay", Methods.Post, Templates.Replay, "Events matching a filter, paged") { Permission = Permission.Read },
+        new("ExecuteCommand", Methods.Post, Templates.Command, "Run a command (Idempotency-Key makes retries safe)") { Permission = Permission.Execute },
+        new("GetAggregate", Methods.Get, Templates.Aggregate, "Aggregate state, now or as of a version or time") { Permission = Permission.Read },
+        new("GetSnapshot", Methods.Get, Templates.Snapshot, "Latest snapshot of a stream") { Permission = Permission.Read },
+        new("TakeSnapshot", Methods.Post, Templates.Snapshot, "Take a snapshot now") { Permission = Permission.Operate, Audited = true },
+        new("ListProjections", Methods.Get, Templates.Projections, "Every projection: checkpoint, lag, status, parked count") { Permission = Permission.Operate },
+        new("GetProjection", Methods.Get, Templates.Projection, "One projection, with rebuild progress") { Permission = Permission.Operate },
+        new("RebuildProjection", Methods.Post, Templates.ProjectionRebuild, "Rebuild into shadow tables and swap in (202)") { Permission = Permission.Operate, Audited = true },
+        new("ListParkedEvents", Methods.Get, Templates.ParkedEvents, "Events parked after failing") { Permission = Permission.Operate },
+        new("RetryParkedEvent", Methods.Post, Templates.ParkedEventRetry, "Apply a parked event again") { Permission = Permission.Operate, Audited = true },
+        new("SkipParkedEvent", Methods.Post, Templates.ParkedEventSkip, "Give up a parked event that will never apply (the reason is recorded); the projection moves on and reports divergence") { Permission = Permission.Operate, Audited = true },
+        new("ReadModel", Methods.Get, Templates.ReadModel, "Read models: the read routes the domain modules register under read/") { Permission = Permission.Read },
+        new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)") { Permission = Permission.Execute },
+        new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history") { Permission = Permission.Read },
         new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true) { RateLimited = false },
         new("Ready", Methods.Get, Templates.Ready, "Readiness of dependencies and background loops", Anonymous: true) { RateLimited = false },
-        new("Stats", Methods.Get, Templates.Stats, "Counts, lag and last job runs"),
+        new("Stats", Methods.Get, Templates.Stats, "Counts, lag and last job runs") { Permission = Permission.Operate },
         new("OpenApi", Methods.Get, Templates.OpenApi, "This API's OpenAPI document", Anonymous: true),
     ];
 }

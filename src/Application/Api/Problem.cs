@@ -32,6 +32,13 @@ public sealed record Problem
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? RuleCode { get; init; }
 
+    /// <summary>For 403s: the permission the caller lacks (for example <c>execute</c>), and where.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Permission { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Category { get; init; }
+
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CorrelationId { get; init; }
 
@@ -43,6 +50,14 @@ public sealed record Problem
 
     public static Problem InvalidInput(string field, string reason) =>
         Of(HttpStatusCode.BadRequest, "invalid-input", "The request is invalid.", $"{field}: {reason}") with { Field = field };
+
+    /// <summary>No valid credential: the response carries <c>WWW-Authenticate</c> saying why.</summary>
+    public static Problem Unauthorized(string detail) =>
+        Of(HttpStatusCode.Unauthorized, "unauthorized", "A valid credential is required.", detail);
+
+    /// <summary>Authenticated, but not allowed: names the missing permission.</summary>
+    public static Problem Forbidden(string permission, string? category, string detail) =>
+        Of(HttpStatusCode.Forbidden, "forbidden", "The principal lacks a permission this needs.", detail) with { Permission = permission, Category = category };
 
     public static Problem NotFound(string detail) => Of(HttpStatusCode.NotFound, "not-found", "Not found.", detail);
 

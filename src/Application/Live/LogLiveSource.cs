@@ -7,8 +7,9 @@ namespace Serverless.EventSourcing.Application.Live;
 /// The global log through the store's gap-safe reader (it hands out nothing a transaction still running could commit
 /// in front of), filtered by category and event types. The SSE id is the full cursor, <c>txid:position</c>, so a
 /// resume starts exactly after the last event received; events filtered out are read again then and dropped again.
+/// <paramref name="visible"/> is what the subscriber may see at all (its read grants); its own filters only narrow it.
 /// </summary>
-public sealed class LogLiveSource(IEventStore store, LogStart start, string? category, IReadOnlySet<string>? eventTypes) : ILiveSource
+public sealed class LogLiveSource(IEventStore store, LogStart start, string? category, IReadOnlySet<string>? eventTypes, Visibility? visible = null) : ILiveSource
 {
     private LogCursor _cursor = start.Cursor;
 
@@ -40,7 +41,8 @@ public sealed class LogLiveSource(IEventStore store, LogStart start, string? cat
         for (var i = 0; i < slice.Events.Count; i++)
         {
             var e = slice.Events[i];
-            if (e.GlobalPosition > start.AfterPosition && (category is null || e.Category == category) && (eventTypes is null || eventTypes.Contains(e.Type)))
+            if (e.GlobalPosition > start.AfterPosition && (category is null || e.Category == category) && (eventTypes is null || eventTypes.Contains(e.Type))
+                && (visible is null || visible.Allows(e.Category, e.Type)))
             {
                 events.Add(new LiveEvent(IdOf(slice.Cursors[i]), e));
             }

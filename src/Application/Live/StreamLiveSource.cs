@@ -7,8 +7,9 @@ namespace Serverless.EventSourcing.Application.Live;
 /// <summary>
 /// One stream from a version on. A stream has no gaps to fear: versions are assigned under the stream's lock and the
 /// next append waits for the commit of the one before, so version N+1 is never visible before N. The SSE id is the version.
+/// Events of types the subscriber may not read (<paramref name="visibleTypes"/>) are passed over.
 /// </summary>
-public sealed class StreamLiveSource(IEventStore store, StreamId stream, long fromVersion) : ILiveSource
+public sealed class StreamLiveSource(IEventStore store, StreamId stream, long fromVersion, IReadOnlySet<string>? visibleTypes = null) : ILiveSource
 {
     private long _next = fromVersion;
 
@@ -17,7 +18,8 @@ public sealed class StreamLiveSource(IEventStore store, StreamId stream, long fr
     public async Task<LiveBatch> ReadAsync(int max, CancellationToken ct)
     {
         var slice = await store.ReadStreamAsync(stream, _next, max, ReadDirection.Forward, ct);
-        var events = slice.Events.Select(e => new LiveEvent(e.StreamVersion.ToString(CultureInfo.InvariantCulture), e)).ToList();
+        var events = slice.Events.Where(e => visibleTypes is null || visibleTypes.Contains(e.Type))
+            .Select(e => new LiveEvent(e.StreamVersion.ToString(CultureInfo.InvariantCulture), e)).ToList();
         if (events.Count > 0)
         {
             _next = slice.Events[^1].StreamVersion + 1;

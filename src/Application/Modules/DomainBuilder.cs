@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Modules;
 using Serverless.EventSourcing.Projections;
@@ -14,13 +15,15 @@ public sealed class DomainBuilder
     private readonly IDomainModule _module;
     private readonly AggregateRegistry _aggregates;
     private readonly ReadRoutes _readRoutes;
+    private readonly OwnershipRules _ownership;
 
-    internal DomainBuilder(IDomainModule module, IServiceCollection services, AggregateRegistry aggregates, ReadRoutes readRoutes)
+    internal DomainBuilder(IDomainModule module, IServiceCollection services, AggregateRegistry aggregates, ReadRoutes readRoutes, OwnershipRules ownership)
     {
         _module = module;
         Services = services;
         _aggregates = aggregates;
         _readRoutes = readRoutes;
+        _ownership = ownership;
     }
 
     /// <summary>Register every event type with its stored name here, once; projections take names from it.</summary>
@@ -49,10 +52,24 @@ public sealed class DomainBuilder
         return this;
     }
 
-    /// <summary>A read route under <c>/api/read/</c>: <paramref name="template"/> like <c>orders/{id}</c>; GET only.</summary>
-    public DomainBuilder ReadRoute(string template, string summary, ReadRouteHandler handler)
+    /// <summary>
+    /// A read route under <c>/api/read/</c>: <paramref name="template"/> like <c>orders/{id}</c>; GET only.
+    /// <paramref name="access"/> says what a caller needs (checked before the handler runs).
+    /// </summary>
+    public DomainBuilder ReadRoute(string template, string summary, ReadAccess access, ReadRouteHandler handler)
     {
-        _readRoutes.Add(new ReadRoute(template, summary, handler));
+        _readRoutes.Add(new ReadRoute(template, summary, handler, access));
+        return this;
+    }
+
+    /// <summary>
+    /// Who owns an aggregate of this kind (for example: an account's owner id is the caller's subject). Grants limited
+    /// to owned streams (<c>execute:account@own</c>) reach only the streams this rule says the principal owns.
+    /// </summary>
+    public DomainBuilder Ownership<TState>(AggregateDefinition<TState> aggregate, OwnershipRule<TState> rule)
+        where TState : class
+    {
+        _ownership.Add(aggregate, rule);
         return this;
     }
 

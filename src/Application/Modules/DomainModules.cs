@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Modules;
 using Serverless.EventSourcing.Sagas;
@@ -12,16 +13,18 @@ public static class DomainModules
     public static IServiceCollection AddDomainModules(this IServiceCollection services, IEnumerable<IDomainModule> modules)
     {
         ArgumentNullException.ThrowIfNull(modules);
-        var aggregates = new AggregateRegistry(SagaEvents.Register(new EventTypeRegistry()));
+        var aggregates = new AggregateRegistry(AuditTrail.Register(SagaEvents.Register(new EventTypeRegistry())));
         var readRoutes = new ReadRoutes();
+        var ownership = new OwnershipRules();
         foreach (var module in modules)
         {
-            module.Register(new DomainBuilder(module, services, aggregates, readRoutes));
+            module.Register(new DomainBuilder(module, services, aggregates, readRoutes, ownership));
         }
 
         services.AddSingleton(aggregates);
         services.AddSingleton(aggregates.Events);
         services.AddSingleton(readRoutes);
+        services.AddSingleton(ownership);
         return services;
     }
 

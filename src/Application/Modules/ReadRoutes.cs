@@ -6,8 +6,8 @@ namespace Serverless.EventSourcing.Application.Modules;
 /// <summary>Answers a read route: route values and query from <paramref name="context"/>, rows from <paramref name="queries"/>.</summary>
 public delegate Task<ApiResponse> ReadRouteHandler(ApiContext context, IReadModelQueries queries);
 
-/// <summary>A module's read route under <c>/api/read/</c>.</summary>
-public sealed record ReadRoute(string Template, string Summary, ReadRouteHandler Handler)
+/// <summary>A module's read route under <c>/api/read/</c>, with what a caller needs to read it.</summary>
+public sealed record ReadRoute(string Template, string Summary, ReadRouteHandler Handler, ReadAccess Access)
 {
     public RouteTemplate Parsed { get; } = RouteTemplate.Parse(Template);
 }
@@ -22,6 +22,12 @@ public sealed class ReadRoutes
     internal void Add(ReadRoute route)
     {
         ArgumentNullException.ThrowIfNull(route);
+        if (route.Access is null)
+        {
+            // Refused at start-up rather than served open: a read model can hold anything its projection wrote.
+            throw new InvalidOperationException($"Read route '{route.Template}' states no access (ReadAccess.Stream, ReadAccess.Category or ReadAccess.Everywhere).");
+        }
+
         if (route.Template.StartsWith('/') || _routes.Any(r => string.Equals(r.Template, route.Template, StringComparison.OrdinalIgnoreCase)))
         {
             throw new InvalidOperationException($"Read route '{route.Template}' is registered twice or starts with '/'.");

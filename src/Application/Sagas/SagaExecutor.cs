@@ -4,6 +4,7 @@ using Serverless.EventSourcing.Commands;
 using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Sagas;
+using Serverless.EventSourcing.Security;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 using static Serverless.EventSourcing.Sagas.SagaEvents;
@@ -54,7 +55,7 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
             SagaActionKind.Complete => (new SagaCompleted(), TimeSpan.Zero),
             SagaActionKind.MarkCompensated => (new SagaCompensated(), TimeSpan.Zero),
             SagaActionKind.NeedsAttention => (new SagaNeedsAttention(state.Reason ?? $"compensation of {definition.Steps[action.Step].Name} failed"), TimeSpan.Zero),
-            _ => await RunStepAsync(sagaId, definition, state, action, ct),
+            _ => await RunStepAsync(sagaId, definition, state, action, Principal.FromRecord(history[0].Metadata.Principal), ct),
         };
 
         if (outcome is not null)
@@ -96,13 +97,13 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
         Telemetry.SagaDuration.Record(Math.Max((DateTimeOffset.UtcNow - startedAt).TotalSeconds, 0), tag, new KeyValuePair<string, object?>("outcome", end));
     }
 
-    private async Task<(object? Outcome, TimeSpan RetryAfter)> RunStepAsync(Guid sagaId, ISagaDefinition definition, SagaState state, SagaAction action, CancellationToken ct)
+    private async Task<(object? Outcome, TimeSpan RetryAfter)> RunStepAsync(Guid sagaId, ISagaDefinition definition, SagaState state, SagaAction action, Principal? startedBy, CancellationToken ct)
     {
         var step = definition.Steps[action.Step];
         var compensation = action.Kind == SagaActionKind.Compensate;
         var command = (compensation ? step.Undo! : step.Do)(state.Input, sagaId.ToString());
         var key = $"saga-{sagaId:N}-{action.Step}-{(compensation ? "undo" : "do")}";
-        var (result, error) = await TryCommandAsync(sagaId, command, key, step.Timeout, ct);
+        var (result, error) = await TryCommandAsync(sagaId, command, key, step.Timeout, startedBy, ct);
 
         // A failure without a definite answer (timeout, crash, conflicts) may still have committed: the
         // idempotency record tells. Only when it says nothing, after a moment to settle, is it a failure.
@@ -141,13 +142,14 @@ public sealed class SagaExecutor(SagaCatalog catalog, IEventStore store, Command
         return (failed, permanent ? TimeSpan.Zero : step.Retry.DelayBefore(action.Attempt + 1));
     }
 
-    private async Task<(CommandResult? Result, string? Error)> TryCommandAsync(Guid sagaId, SagaCommand command, string key, TimeSpan timeout, CancellationToken ct)
+    /// <param name="startedBy">The saga's starter: its commands are recorded as written on that principal's behalf.</param>
+    private async Task<(CommandResult? Result, string? Error)> TryCommandAsync(Guid sagaId, SagaCommand command, string key, TimeSpan timeout, Principal? startedBy, CancellationToken ct)
     {
         using var timeoutSource = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeoutSource.CancelAfter(timeout);
         try
         {
-            var context = new CommandContext(IdempotencyKey: key, CorrelationId: sagaId.ToString(), CausationId: sagaId.ToString());
+            var context = new CommandContext(IdempotencyKey: key, CorrelationId: sagaId.ToString(), CausationId: sagaId.ToString(), UserId: startedBy?.Subject, Principal: startedBy);
             return (await pipeline.ExecuteAsync(command.AggregateId, command.Command, context, timeoutSource.Token), null);
         }
         catch (OperationCanceledException) when (!ct.IsCancellationRequested)

@@ -4,13 +4,17 @@ using System.Text.Json;
 using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Sagas;
+using Serverless.EventSourcing.Security;
 
 namespace Serverless.EventSourcing.Application.Sagas;
 
 /// <summary>Starts sagas (validating input; an Idempotency-Key makes the start safe to retry) and reads their history.</summary>
 public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExecutor executor, EventTypeRegistry events)
 {
-    public async Task<(Guid SagaId, bool Created)> StartAsync(string name, JsonElement body, string? idempotencyKey, string correlationId, CancellationToken ct)
+    /// <param name="principal">Who starts it: recorded on <c>SagaStarted</c>, and the saga's commands run on its behalf.</param>
+    /// <param name="authorize">Checks the principal may start this saga with this input (throws when not); null when the caller has checked.</param>
+    public async Task<(Guid SagaId, bool Created)> StartAsync(
+        string name, JsonElement body, string? idempotencyKey, string correlationId, Principal? principal = null, Func<ISagaDefinition, JsonElement, Task>? authorize = null, CancellationToken ct = default)
     {
         if (!catalog.TryGet(name, out var definition))
         {
@@ -18,8 +22,21 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
         }
 
         var input = definition.ParseInput(body);
-        var sagaId = idempotencyKey is null ? Guid.CreateVersion7() : IdFromKey(name, idempotencyKey);
-        var started = events.ToEventData(new SagaEvents.SagaStarted(definition.Name, input), new EventMetadata { CorrelationId = correlationId, CausationId = sagaId.ToString() });
+        if (authorize is not null)
+        {
+            await authorize(definition, input);
+        }
+
+        // The principal is part of the key: another principal's start with the same key is another saga.
+        var sagaId = idempotencyKey is null ? Guid.CreateVersion7() : IdFromKey(name, idempotencyKey, principal?.Id);
+        var metadata = new EventMetadata
+        {
+            CorrelationId = correlationId,
+            CausationId = sagaId.ToString(),
+            Principal = principal?.ToRecord(),
+            UserId = principal is { IsAnonymous: false } ? principal.Subject : null,
+        };
+        var started = events.ToEventData(new SagaEvents.SagaStarted(definition.Name, input), metadata);
         var created = await engine.StartAsync(sagaId, definition.Name, started, ct);
         if (created)
         {
@@ -38,14 +55,16 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
         return (sagaId, created);
     }
 
-    private static Guid IdFromKey(string name, string key)
+    private static Guid IdFromKey(string name, string key, string? principal)
     {
         if (key.Length is 0 or > 200)
         {
             throw new InvalidInputException("Idempotency-Key", "must be 1 to 200 characters");
         }
 
-        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes($"saga:{name}:{key}"))[..16]);
+        // Without a principal (an open API) the id is what it always was, so keys used before still find their saga.
+        var text = principal is null or "anonymous" ? $"saga:{name}:{key}" : $"saga:{name}:{principal}:{key}";
+        return new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(text))[..16]);
     }
 }
 

@@ -7,6 +7,7 @@ using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Jobs;
 using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Maintenance;
 using Serverless.EventSourcing.Postgres.Maintenance;
 using Serverless.EventSourcing.Application.Sagas;
@@ -80,9 +81,21 @@ public static partial class ServiceCollectionExtensions
         return services;
     }
 
-    private static IServiceCollection AddHttpApi(this IServiceCollection services, EventSourcingSettings settings)
+    private static IServiceCollection AddHttpApi(this IServiceCollection services, EventSourcingSettings settings, IConfiguration configuration)
     {
         services.AddSingleton(settings.Api);
+        var auth = AuthSettings.From(configuration);
+        services.AddSingleton(auth);
+        services.AddSingleton(new ApiKeyRing(auth.Keys));
+        if (auth.TokensEnabled)
+        {
+            services.AddSingleton<BearerTokenValidator>();
+            services.AddSingleton<IReadinessCheck, TokenIssuerReadinessCheck>();
+        }
+
+        services.AddSingleton(sp => new RequestAuthenticator(auth, sp.GetRequiredService<ApiKeyRing>(), sp.GetService<BearerTokenValidator>()));
+        services.AddSingleton<AccessPolicy>();
+        services.AddSingleton<AuditTrail>();
         services.AddSingleton<IApiEndpoints, StreamEndpoints>();
         services.AddSingleton<IApiEndpoints, EventEndpoints>();
         services.AddSingleton<IApiEndpoints, AggregateEndpoints>();

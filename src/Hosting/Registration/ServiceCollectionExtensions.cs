@@ -48,13 +48,16 @@ public static partial class ServiceCollectionExtensions
 
         services.AddSingleton(settings);
         services.AddSingleton(TimeProvider.System);
+        // ASP.NET Core logs every request's full URL at Information, query string included: the live routes' access_token
+        // would be written to the log. Warnings and errors still come through; the API logs its own refusals without it.
+        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         return services
             .AddStore(settings, postgresTokenProvider)
             .AddWriteModel(settings, modules)
             .AddProjections(configuration)
             .AddSagas()
             .AddMaintenance(settings, configuration)
-            .AddHttpApi(settings)
+            .AddHttpApi(settings, configuration)
             .AddLive(configuration)
             .AddRateLimits(configuration)
             .AddHealth();

@@ -106,7 +106,7 @@ public sealed class CommandPipeline(
     private async Task<CommandResult> RunAsync(IAggregateDefinition definition, ICommandHandler handler, StreamId stream, ICommand command, CommandContext context, CancellationToken ct)
     {
         var key = CheckKey(context.IdempotencyKey);
-        var hash = key is null ? "" : RequestHash(stream, handler.Name, command, context.ExpectedVersion);
+        var hash = key is null ? "" : RequestHash(stream, handler.Name, command, context.ExpectedVersion, context.Principal?.Id);
 
         // Writers of this stream wait for each other on its lock, so the only reason to go round again is a key that a
         // request on another stream recorded meanwhile; the next round finds that record.
@@ -131,6 +131,14 @@ public sealed class CommandPipeline(
     private async Task<CommandResult?> DecideAndCommitAsync(
         CommandContext context, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, CancellationToken ct)
     {
+        // First, so a principal refused a stream learns nothing about it (not even that it was deleted).
+        if (context.Guard?.Check(loaded.Definition, stream, loaded.State, loaded.Exists, command) is { } refusal)
+        {
+            return refusal.Hidden
+                ? NotFound(stream.Value, $"{stream.Value} does not exist.")
+                : new CommandResult { Status = CommandStatus.Forbidden, StreamId = stream.Value, Permission = refusal.Permission, Message = refusal.Message };
+        }
+
         if (loaded.IsDeleted)
         {
             return new CommandResult { Status = CommandStatus.Deleted, StreamId = stream.Value, Version = loaded.Version, Message = $"{stream.Value} has been deleted." };
@@ -164,7 +172,13 @@ public sealed class CommandPipeline(
             return key is null || await write.CommitRecordAsync(Record(key, hash, rejected), ct) ? rejected : null;
         }
 
-        var metadata = new EventMetadata { CorrelationId = context.CorrelationId ?? commandId, CausationId = context.CausationId ?? commandId, UserId = context.UserId };
+        var metadata = new EventMetadata
+        {
+            CorrelationId = context.CorrelationId ?? commandId,
+            CausationId = context.CausationId ?? commandId,
+            UserId = context.UserId,
+            Principal = context.Principal?.ToRecord(),
+        };
         var eventData = decision.Events.Select(e => aggregates.Events.ToEventData(e, metadata)).ToList();
         var result = new CommandResult
         {
@@ -249,9 +263,10 @@ public sealed class CommandPipeline(
         return key;
     }
 
-    private static string RequestHash(StreamId stream, string command, ICommand payload, ExpectedVersion? expected)
+    /// <summary>The principal is part of the request: another principal's reuse of a key is a different request, not a replay of the first one's result.</summary>
+    private static string RequestHash(StreamId stream, string command, ICommand payload, ExpectedVersion? expected, string? principal)
     {
-        var canonical = $"{stream.Value}\n{command}\n{expected}\n{JsonSerializer.Serialize(payload, payload.GetType(), EventJson.Options)}";
+        var canonical = $"{stream.Value}\n{command}\n{expected}\n{principal}\n{JsonSerializer.Serialize(payload, payload.GetType(), EventJson.Options)}";
         return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)));
     }
 

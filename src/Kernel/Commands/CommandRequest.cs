@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Serverless.EventSourcing.Security;
 using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Commands;
@@ -15,7 +16,9 @@ public sealed record CommandRequest(
     string? IdempotencyKey = null,
     string? CorrelationId = null,
     string? CausationId = null,
-    string? UserId = null)
+    string? UserId = null,
+    Principal? Principal = null,
+    ICommandGuard? Guard = null)
 {
-    public CommandContext Context => new(ExpectedVersion, IdempotencyKey, CorrelationId, CausationId, UserId);
+    public CommandContext Context => new(ExpectedVersion, IdempotencyKey, CorrelationId, CausationId, UserId, Principal, Guard);
 }

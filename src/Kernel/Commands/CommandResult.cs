@@ -10,6 +10,9 @@ public enum CommandStatus
     Conflict,
     Deleted,
     IdempotencyKeyReused,
+
+    /// <summary>The principal may not run this command here (<see cref="CommandResult.Permission"/> names what it lacks).</summary>
+    Forbidden,
 }
 
 /// <summary>The outcome of a command; hosts map <see cref="Status"/> to a response without try/catch.</summary>
@@ -31,6 +34,10 @@ public sealed record CommandResult
 
     /// <summary>Set on conflicts: the version the stream is at.</summary>
     public long? CurrentVersion { get; init; }
+
+    /// <summary>Set when <see cref="CommandStatus.Forbidden"/>: the permission the principal lacks.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Permission { get; init; }
 
     /// <summary>The causation id stamped on the events this command produced.</summary>
     public string? CommandId { get; init; }

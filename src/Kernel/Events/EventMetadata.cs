@@ -17,6 +17,11 @@ public sealed record EventMetadata
     [JsonPropertyName("userId")]
     public string? UserId { get; init; }
 
+    /// <summary>Who was authenticated when the event was written; set by the server, never taken from a caller.</summary>
+    [JsonPropertyName("principal")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Security.PrincipalRecord? Principal { get; init; }
+
     [JsonPropertyName("schemaVersion")]
     public int SchemaVersion { get; init; } = 1;
 

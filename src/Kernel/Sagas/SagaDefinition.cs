@@ -26,6 +26,7 @@ public sealed class SagaDefinition<TInput>(string name)
     where TInput : class, ICommand
 {
     private readonly List<SagaStep> _steps = [];
+    private Func<TInput, SagaCommand>? _authorizing;
 
     public string Name { get; } = name;
 
@@ -43,6 +44,19 @@ public sealed class SagaDefinition<TInput>(string name)
             timeout ?? TimeSpan.FromSeconds(10)));
         return this;
     }
+
+    /// <summary>
+    /// Whom the saga acts for: a principal may start it only when it may run <paramref name="command"/> itself (for a
+    /// transfer, the debit of the source account), ownership rules included. Without it, <c>execute</c> on the saga's
+    /// name is enough.
+    /// </summary>
+    public SagaDefinition<TInput> AuthorizedBy(Func<TInput, SagaCommand> command)
+    {
+        _authorizing = command;
+        return this;
+    }
+
+    public SagaCommand? AuthorizingCommand(JsonElement input) => _authorizing?.Invoke(Read(input));
 
     public JsonElement ParseInput(JsonElement body)
     {
@@ -62,4 +76,7 @@ public interface ISagaDefinition
 
     /// <summary>Validates the start request (throws <see cref="InvalidInputException"/>) and returns the input as stored.</summary>
     JsonElement ParseInput(JsonElement body);
+
+    /// <summary>The command a starter must be allowed to run (see <c>AuthorizedBy</c>); null when <c>execute</c> on the saga is enough.</summary>
+    SagaCommand? AuthorizingCommand(JsonElement input);
 }

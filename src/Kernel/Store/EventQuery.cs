@@ -13,6 +13,12 @@ public sealed record EventQuery
 
     public string? CorrelationId { get; init; }
 
+    /// <summary>Events written by this principal (<c>metadata.principal.id</c>).</summary>
+    public string? Principal { get; init; }
+
+    /// <summary>Only what the reader may see; null for everything.</summary>
+    public Visibility? Visible { get; init; }
+
     public DateTimeOffset? From { get; init; }
 
     public DateTimeOffset? To { get; init; }

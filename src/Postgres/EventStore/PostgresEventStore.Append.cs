@@ -9,7 +9,7 @@ namespace Serverless.EventSourcing.Postgres.EventStore;
 public sealed partial class PostgresEventStore
 {
     internal const string AppendSql =
-        "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+        "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
 
     public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
         AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, committed: true, ct);
@@ -76,7 +76,7 @@ public sealed partial class PostgresEventStore
         signal.Pulse(envelopes);
     }
 
-    /// <summary>Adds the nine parameters of <c>es_append_events</c>.</summary>
+    /// <summary>Adds the ten parameters of <c>es_append_events</c>.</summary>
     internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
     {
         var count = events.Count;
@@ -85,6 +85,7 @@ public sealed partial class PostgresEventStore
         var schemaVersions = new int[count];
         var data = new string[count];
         var correlationIds = new string?[count];
+        var principals = new string?[count];
         for (var i = 0; i < count; i++)
         {
             var e = events[i];
@@ -93,6 +94,7 @@ public sealed partial class PostgresEventStore
             schemaVersions[i] = e.Metadata.SchemaVersion;
             data[i] = e.Data;
             correlationIds[i] = e.Metadata.CorrelationId;
+            principals[i] = e.Metadata.Principal?.Id;
         }
 
         parameters.AddWithValue(stream.Value);
@@ -104,6 +106,7 @@ public sealed partial class PostgresEventStore
         parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = principals, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 
     private static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)

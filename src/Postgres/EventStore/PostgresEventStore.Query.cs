@@ -53,6 +53,16 @@ public sealed partial class PostgresEventStore
             Where("correlation_id = ?", query.CorrelationId);
         }
 
+        if (query.Principal is not null)
+        {
+            Where("principal = ?", query.Principal);
+        }
+
+        if (query.Visible is { } visible)
+        {
+            AddVisibility(visible, command.Parameters, sql);
+        }
+
         if (query.From is { } f)
         {
             Where("created_at >= ?", f);
@@ -86,5 +96,42 @@ public sealed partial class PostgresEventStore
         }
 
         return new QueryPage(events, next);
+    }
+
+    /// <summary>
+    /// Only events the reader may see: listed categories with every type, listed categories with some types, and (with a
+    /// grant on every category) the categories not listed, minus those such a grant never reaches.
+    /// </summary>
+    private static void AddVisibility(Visibility visible, NpgsqlParameterCollection parameters, StringBuilder sql)
+    {
+        string Param(object value, NpgsqlTypes.NpgsqlDbType type)
+        {
+            parameters.Add(new NpgsqlParameter { Value = value, NpgsqlDbType = type });
+            return "$" + parameters.Count;
+        }
+
+        const NpgsqlTypes.NpgsqlDbType TextArray = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Text;
+        var whole = visible.Listed.Where(c => c.Value is null).Select(c => c.Key).ToArray();
+        var pairs = visible.Listed.Where(c => c.Value is not null).SelectMany(c => c.Value!.Select(t => (c.Key, Type: t))).ToArray();
+        sql.Append(" and (category = any(").Append(Param(whole, TextArray)).Append(')');
+        if (pairs.Length > 0)
+        {
+            sql.Append(" or (category, event_type) in (select * from unnest(")
+                .Append(Param(pairs.Select(p => p.Key).ToArray(), TextArray)).Append(", ")
+                .Append(Param(pairs.Select(p => p.Type).ToArray(), TextArray)).Append("))");
+        }
+
+        if (visible.Others)
+        {
+            sql.Append(" or (category <> all(").Append(Param(visible.Listed.Keys.Concat(visible.NotOthers).ToArray(), TextArray)).Append(')');
+            if (visible.OtherTypes is { } types)
+            {
+                sql.Append(" and event_type = any(").Append(Param(types.ToArray(), TextArray)).Append(')');
+            }
+
+            sql.Append(')');
+        }
+
+        sql.Append(')');
     }
 }

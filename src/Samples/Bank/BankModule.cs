@@ -29,6 +29,7 @@ public sealed class BankModule : IDomainModule
             .Register<AccountClosed>("AccountClosed");
         domain
             .Aggregate(AccountAggregate.Definition)
+            .Ownership(AccountAggregate.Definition, AccountAggregate.Owns)
             .Projection<BalancesProjection>()
             .Projection<StatementProjection>()
             .Projection<DailyTotalsProjection>()

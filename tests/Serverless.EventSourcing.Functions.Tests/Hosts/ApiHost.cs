@@ -15,12 +15,35 @@ public abstract class ApiHost : IAsyncLifetime
     public const string Key = "contract-key";
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// <summary>Roles of the test deployment beside the built-in ones (reader, writer, executor, operator, auditor, admin).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Roles = new Dictionary<string, string>
+    {
+        ["customer"] = "read:account@own,saga@own,order@own execute:account@own,order@own execute:transfer",
+        ["teller"] = "read:account,saga execute:account,transfer",
+        ["appender"] = "read:note write:note",
+        ["writeonly"] = "write:note",
+        ["depositwatch"] = "read:account:MoneyDeposited",
+    };
+
+    /// <summary>Named API keys of the test deployment (the key and its roles); settings hold only their digests.</summary>
+    public static readonly IReadOnlyDictionary<string, (string Key, string Roles)> NamedKeys = new Dictionary<string, (string, string)>
+    {
+        ["ops"] = ("ops-" + Guid.NewGuid().ToString("N"), "operator"),
+        ["audit"] = ("audit-" + Guid.NewGuid().ToString("N"), "auditor"),
+    };
+
     private readonly PostgresDatabase _database = new();
     private WebApplication? _app;
 
     public HttpClient Client { get; private set; } = null!;
 
     public PostgresDatabase Database => _database;
+
+    /// <summary>Every line the host logged (what must never be there is searched for in it).</summary>
+    public LogCapture Logs { get; } = new();
+
+    /// <summary>The throwaway OIDC issuer whose tokens the host accepts.</summary>
+    public OidcIssuer Issuer { get; private set; } = null!;
 
     public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
 
@@ -31,6 +54,7 @@ public abstract class ApiHost : IAsyncLifetime
     {
         await _database.InitializeAsync();
         var redis = await RedisServer.GetSharedAsync();
+        Issuer = await CreateIssuerAsync();
         var settings = new Dictionary<string, string?>
         {
             ["urls"] = "http://127.0.0.1:0",
@@ -38,13 +62,29 @@ public abstract class ApiHost : IAsyncLifetime
             ["Redis:ConnectionString"] = redis.ConnectionString,
             ["Api:Key"] = Key,
             ["Api:MaxBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
+            ["Auth:Authority"] = Issuer.Issuer,
+            ["Auth:Audiences"] = OidcIssuer.Audience,
+            ["Auth:RequireHttpsMetadata"] = "false",
+            ["Auth:MetadataRefreshSeconds"] = "1",
         };
+        foreach (var (role, grants) in Roles)
+        {
+            settings[$"Auth:Roles:{role}"] = grants;
+        }
+
+        foreach (var (name, (key, roles)) in NamedKeys)
+        {
+            settings[$"Auth:Keys:{name}:Hash"] = Application.Security.ApiKeyRing.Digest(key);
+            settings[$"Auth:Keys:{name}:Roles"] = roles;
+        }
+
         foreach (var (key, value) in ExtraSettings)
         {
             settings[key] = value;
         }
 
         _app = Build(settings);
+        _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         var address = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         Client = new HttpClient { BaseAddress = address };
@@ -52,6 +92,27 @@ public abstract class ApiHost : IAsyncLifetime
     }
 
     public HttpClient NewClientWithoutKey() => new() { BaseAddress = Client.BaseAddress };
+
+    /// <summary>A client sending a bearer token of the host's issuer for <paramref name="subject"/> with <paramref name="roles"/>.</summary>
+    public HttpClient TokenClient(string subject, params string[] roles) => BearerClient(Issuer.Token(subject, roles));
+
+    public HttpClient BearerClient(string token)
+    {
+        var client = NewClientWithoutKey();
+        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    /// <summary>A client sending the named API key (see <see cref="NamedKeys"/>).</summary>
+    public HttpClient KeyClient(string name)
+    {
+        var client = NewClientWithoutKey();
+        client.DefaultRequestHeaders.Add("x-functions-key", NamedKeys[name].Key);
+        return client;
+    }
+
+    /// <summary>The shared issuer; a fixture that rotates keys or takes the issuer down brings its own.</summary>
+    protected virtual Task<OidcIssuer> CreateIssuerAsync() => OidcIssuer.GetSharedAsync();
 
     public virtual async Task DisposeAsync()
     {

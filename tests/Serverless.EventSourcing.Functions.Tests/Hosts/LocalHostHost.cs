@@ -4,7 +4,7 @@ using Serverless.EventSourcing.LocalHost;
 namespace Serverless.EventSourcing.Functions.Tests.Hosts;
 
 /// <summary>The local host exactly as <c>./run.sh</c> starts it.</summary>
-public sealed class LocalHostHost : ApiHost
+public class LocalHostHost : ApiHost
 {
     protected override WebApplication Build(IDictionary<string, string?> settings) => LocalHostApp.Build([], settings);
 }

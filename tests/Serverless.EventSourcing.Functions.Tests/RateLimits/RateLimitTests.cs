@@ -39,6 +39,21 @@ public static class RateLimitBehaviour
         Assert.All(probes, p => Assert.Equal(HttpStatusCode.OK, p.StatusCode));
     }
 
+    public static async Task Each_principal_has_a_bucket_of_its_own_whatever_credential_or_address_it_comes_with(Hosts.ApiHost host)
+    {
+        // Given a principal that used up its bucket (every caller here shares one address)
+        var subject = "rl-" + Api.NewId();
+        using var first = host.TokenClient(subject, "reader");
+        var burst = await Task.WhenAll(Enumerable.Range(0, RateLimitSettings.Burst + 20).Select(_ => first.GetAsync("/api/events?limit=1")));
+        Assert.Contains(burst, r => r.StatusCode == HttpStatusCode.TooManyRequests);
+
+        // Then another principal from the same address is not refused, while the first one with a new token still is
+        using var second = host.TokenClient("rl-" + Api.NewId(), "reader");
+        Assert.NotEqual(HttpStatusCode.TooManyRequests, (await second.GetAsync("/api/events?limit=1")).StatusCode);
+        using var again = host.TokenClient(subject, "reader");
+        Assert.Equal(HttpStatusCode.TooManyRequests, (await again.GetAsync("/api/events?limit=1")).StatusCode);
+    }
+
     // Read through the store's own route once the bucket has a token again (a refusal here would not be the answer).
     private static async Task<long> VersionAsync(Hosts.ApiHost host, string stream)
     {
@@ -60,6 +75,10 @@ public sealed class LocalHostRateLimitTests(RateLimitedLocalHost host) : IClassF
     [Fact]
     public Task A_burst_over_the_limit_is_429_with_Retry_After_and_writes_nothing_while_under_it_nothing_is_refused() =>
         RateLimitBehaviour.A_burst_over_the_limit_is_429_with_Retry_After_and_writes_nothing_while_under_it_nothing_is_refused(host);
+
+    [Fact]
+    public Task Each_principal_has_a_bucket_of_its_own_whatever_credential_or_address_it_comes_with() =>
+        RateLimitBehaviour.Each_principal_has_a_bucket_of_its_own_whatever_credential_or_address_it_comes_with(host);
 }
 
 public sealed class FunctionsAppRateLimitTests(RateLimitedFunctionsApp host) : IClassFixture<RateLimitedFunctionsApp>
@@ -67,4 +86,8 @@ public sealed class FunctionsAppRateLimitTests(RateLimitedFunctionsApp host) : I
     [Fact]
     public Task A_burst_over_the_limit_is_429_with_Retry_After_and_writes_nothing_while_under_it_nothing_is_refused() =>
         RateLimitBehaviour.A_burst_over_the_limit_is_429_with_Retry_After_and_writes_nothing_while_under_it_nothing_is_refused(host);
+
+    [Fact]
+    public Task Each_principal_has_a_bucket_of_its_own_whatever_credential_or_address_it_comes_with() =>
+        RateLimitBehaviour.Each_principal_has_a_bucket_of_its_own_whatever_credential_or_address_it_comes_with(host);
 }

@@ -1,4 +1,5 @@
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Security;
 using static Serverless.EventSourcing.Modules.Tests.Orders.OrderCommands;
 using static Serverless.EventSourcing.Modules.Tests.Orders.OrderEvents;
 
@@ -11,6 +12,14 @@ public static class OrderAggregate
     public const string AlreadyShipped = "order_shipped";
     public const string Empty = "order_empty";
     public const string AlreadyExists = "order_exists";
+
+    /// <summary>The token claim naming the customer a shop's front end signs in (not the subject: one login, one customer).</summary>
+    public const string CustomerClaim = "customer_id";
+
+    /// <summary>A customer owns the orders placed for its <see cref="CustomerClaim"/>; creating one, it must name itself.</summary>
+    public static bool Owns(Principal principal, OrderState s, ICommand? command) =>
+        principal.Claims.TryGetValue(CustomerClaim, out var customer)
+        && (s.Status == OrderState.None ? command is Create create && create.Customer == customer : s.Customer == customer);
 
     public static AggregateDefinition<OrderState> Definition { get; } =
         new AggregateDefinition<OrderState>("order", OrderState.Initial)

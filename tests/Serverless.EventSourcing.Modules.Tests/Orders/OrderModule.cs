@@ -21,9 +21,10 @@ public sealed class OrderModule : IDomainModule
             .Register<OrderCancelled>("OrderCancelled");
         domain
             .Aggregate(OrderAggregate.Definition)
+            .Ownership(OrderAggregate.Definition, OrderAggregate.Owns)
             .Projection<OrderSummaryProjection>()
             .Migrations(typeof(OrderModule).Assembly, "Orders.Migrations.")
-            .ReadRoute("orders/{id}", "An order's summary", SummaryAsync)
+            .ReadRoute("orders/{id}", "An order's summary", ReadAccess.Stream("order", "id"), SummaryAsync)
             .Saga(FulfilmentSaga.Definition);
     }
 

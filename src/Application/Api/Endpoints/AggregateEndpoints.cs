@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Commands;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
@@ -30,7 +31,9 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
                 ifMatch,
                 context.StoredHeader("Idempotency-Key", CommandPipeline.MaxIdempotencyKeyLength),
                 context.CorrelationId,
-                UserId: context.StoredHeader("x-user-id")),
+                UserId: context.UserId(),
+                Principal: context.Principal,
+                Guard: context.Access.CommandGuard),
             context.Cancellation);
 
         return ApiProblems.FromCommand(result, context);
@@ -45,6 +48,7 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         }
 
         var stream = Streams.StreamId.For(definition.Category, context.Route("id"), "id");
+        await context.Access.RequireWholeStreamAsync(Permission.Read, stream, context.Cancellation);
         var asOfVersion = context.QueryLong("asOfVersion");
         var asOf = context.QueryTime("asOf");
         if (asOfVersion is not null && asOf is not null)

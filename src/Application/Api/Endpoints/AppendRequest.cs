@@ -14,6 +14,38 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
     private static readonly string[] Members = ["expectedVersion", "events"];
     private static readonly string[] EventMembers = ["eventId", "type", "data", "metadata"];
 
+    /// <summary>
+    /// The events as the server records them: the authenticated principal in every event's metadata, and the user the
+    /// caller names (<c>metadata.userId</c>, or <c>x-user-id</c>) only as <see cref="ApiContext.UserId"/> allows.
+    /// </summary>
+    public AppendRequest WrittenBy(ApiContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var principal = context.Principal.ToRecord();
+        var headerUser = context.UserId();
+        var events = new List<EventData>(Events.Count);
+        for (var i = 0; i < Events.Count; i++)
+        {
+            var e = Events[i];
+            var user = e.Metadata.UserId is { } claimed ? CheckUser(context, claimed, $"events[{i}].metadata.userId") : headerUser;
+            events.Add(e with { Metadata = e.Metadata with { UserId = user, Principal = principal } });
+        }
+
+        return this with { Events = events };
+    }
+
+    private static string CheckUser(ApiContext context, string claimed, string field)
+    {
+        if (claimed.Length is 0 or > 200)
+        {
+            throw new InvalidInputException(field, "must be 1 to 200 characters");
+        }
+
+        return context.Principal.IsAnonymous || claimed == context.Principal.Subject || context.Access.Rights.HasAny(Security.Permission.ActAs)
+            ? claimed
+            : throw new Security.AccessDeniedException(Security.Permission.ActAs, null, $"Only a principal with the 'act-as' permission may record events for another user ({field}).");
+    }
+
     public static AppendRequest Parse(JsonElement body, string correlationId)
     {
         if (body.ValueKind != JsonValueKind.Object)
@@ -77,6 +109,11 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
             if (m.ValueKind != JsonValueKind.Object)
             {
                 throw new InvalidInputException($"{field}.metadata", "must be an object");
+            }
+
+            if (m.TryGetProperty("principal", out _))
+            {
+                throw new InvalidInputException($"{field}.metadata.principal", "is written by the server (the authenticated principal); leave it out");
             }
 
             try

@@ -1,10 +1,14 @@
 using System.Net;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
-/// <summary>Querying and replaying the log, paged by global position.</summary>
+/// <summary>
+/// Querying and replaying the log, paged by global position. Both return only what the caller may see (its read
+/// grants across categories); a filter narrows that, and a category filter the caller has no read on is 403.
+/// </summary>
 public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
 {
     public void Map(IDictionary<string, ApiHandler> handlers)
@@ -18,9 +22,11 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     {
         var query = new EventQuery
         {
-            Category = CheckCategory(context.Query("category"), "category"),
+            Category = context.Access.RequireVisible(CheckCategory(context.Query("category"), "category")),
             EventTypes = CheckTypes(context.Query("eventType")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries), "eventType"),
             CorrelationId = context.Query("correlationId"),
+            Principal = PrincipalFilter(context),
+            Visible = context.Access.Rights.Visible(),
             From = context.QueryTime("from"),
             To = context.QueryTime("to"),
             AfterPosition = context.QueryLong("afterPosition") ?? 0,
@@ -35,12 +41,16 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
         var body = await context.ReadJsonAsync();
         var request = EventJson.ReadInput<ReplayRequest>(body);
 
+        // One named stream may be one the caller owns; otherwise only what its grants show across categories.
+        var visible = context.Access.Rights.Visible();
         if (request.StreamId is { } streamId)
         {
-            Streams.StreamId.Parse(streamId);
+            var stream = Streams.StreamId.Parse(streamId);
+            var scope = await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
+            visible = new Visibility { Listed = new Dictionary<string, IReadOnlySet<string>?> { [stream.Category] = scope.Types } };
         }
 
-        CheckCategory(request.Category, "category");
+        context.Access.RequireVisible(CheckCategory(request.Category, "category"));
         CheckTypes(request.EventTypes, "eventTypes");
 
         var limit = request.Limit ?? 100;
@@ -61,9 +71,22 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
                 ToVersion = request.ToVersion,
                 AfterPosition = request.AfterPosition ?? 0,
                 Limit = limit,
+                Visible = visible,
             },
             context.Cancellation);
         return Page(page);
+    }
+
+    /// <summary><c>principal</c>: what one principal wrote; another's needs <c>audit</c>.</summary>
+    private static string? PrincipalFilter(ApiContext context)
+    {
+        var principal = context.Query("principal");
+        if (principal is not null && principal != context.Principal.Id && !context.Access.Rights.HasAny(Permission.Audit))
+        {
+            throw new AccessDeniedException(Permission.Audit, null, "Finding what another principal wrote needs the 'audit' permission.");
+        }
+
+        return principal;
     }
 
     /// <summary>A filter no event can match is a mistake to report (400), not an empty page.</summary>

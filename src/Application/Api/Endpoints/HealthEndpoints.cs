@@ -1,11 +1,12 @@
 using System.Diagnostics;
 using System.Net;
 using Serverless.EventSourcing.Application.Health;
+using Serverless.EventSourcing.Application.Security;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
 /// <summary>Liveness, readiness (dependencies and background loops) and statistics.</summary>
-public sealed class HealthEndpoints(IEnumerable<IReadinessCheck> checks, IEnumerable<IStatsContributor> stats) : IApiEndpoints
+public sealed class HealthEndpoints(IEnumerable<IReadinessCheck> checks, IEnumerable<IStatsContributor> stats, RequestAuthenticator authentication) : IApiEndpoints
 {
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(3);
 
@@ -24,14 +25,21 @@ public sealed class HealthEndpoints(IEnumerable<IReadinessCheck> checks, IEnumer
         var status = ready ? HttpStatusCode.OK : HttpStatusCode.ServiceUnavailable;
         var word = ready ? "ready" : "not_ready";
 
-        // The probe is open; its checks name hosts, ports, SQLSTATEs and projections, so only key holders see them.
-        return context.Authenticated
-            ? ApiResponse.Of(status, new { status = word, checks = results })
+        // The probe is open; its checks name hosts, ports, SQLSTATEs and projections, so only operators see them. That the
+        // API itself is open is said to everyone: an unprotected deployment should be noticed by whoever looks.
+        if (context.Access.Rights.HasAny(Permission.Operate))
+        {
+            return ApiResponse.Of(status, new { status = word, authentication = authentication.Mode, checks = results });
+        }
+
+        return authentication.Options.Open
+            ? ApiResponse.Of(status, new { status = word, authentication = authentication.Mode })
             : ApiResponse.Of(status, new { status = word });
     }
 
     private async Task<ApiResponse> StatsAsync(ApiContext context)
     {
+        context.Access.RequireEverywhere(Permission.Operate);
         var sections = new Dictionary<string, object>();
         foreach (var contributor in stats)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Serverless.EventSourcing.Application.Live;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 
@@ -24,6 +25,7 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
     private async Task<ApiResponse> SubscribeStreamAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        var visible = await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
         var from = context.QueryLong("fromVersion", min: 1);
         if (context.Request.Header(LastEventId) is { } lastId)
         {
@@ -39,12 +41,12 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
         }
 
         // Without a starting point: only what is appended from now on.
-        return Open(new StreamLiveSource(store, stream, from ?? (info?.Version ?? 0) + 1));
+        return Open(new StreamLiveSource(store, stream, from ?? (info?.Version ?? 0) + 1, visible.Types));
     }
 
     private async Task<ApiResponse> SubscribeEventsAsync(ApiContext context)
     {
-        var category = context.Query("category") is { } c ? StreamId.CheckCategory(c) : null;
+        var category = context.Access.RequireVisible(context.Query("category") is { } c ? StreamId.CheckCategory(c) : null);
         var types = context.Query("eventType")?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         foreach (var type in types ?? [])
         {
@@ -65,7 +67,7 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
             start = await store.LogStartAfterAsync(after, context.Cancellation);
         }
 
-        return Open(new LogLiveSource(store, start, category, types is null ? null : new HashSet<string>(types, StringComparer.Ordinal)));
+        return Open(new LogLiveSource(store, start, category, types is null ? null : new HashSet<string>(types, StringComparer.Ordinal), context.Access.Rights.Visible()));
     }
 
     private ApiResponse Open(ILiveSource source)

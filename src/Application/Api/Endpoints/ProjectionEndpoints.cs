@@ -1,25 +1,35 @@
 using System.Net;
 using Serverless.EventSourcing.Application.Projections;
+using Serverless.EventSourcing.Application.Security;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
-/// <summary>Projection status and lag, rebuilds (202 + progress URL), parked events and their retry.</summary>
+/// <summary>
+/// Projection status and lag, rebuilds (202 + progress URL), parked events and their retry. A projection reads every
+/// category it follows, so all of these need <c>operate</c> on every category.
+/// </summary>
 public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
 {
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
         ArgumentNullException.ThrowIfNull(handlers);
-        handlers["ListProjections"] = async c => ApiResponse.Of(HttpStatusCode.OK, new
+        handlers["ListProjections"] = Operator(async c => ApiResponse.Of(HttpStatusCode.OK, new
         {
             projections = await admin.StatusAsync(null, c.Cancellation),
             waitingOnAppends = await admin.WaitingOnAsync(c.Cancellation),
-        });
-        handlers["GetProjection"] = GetAsync;
-        handlers["RebuildProjection"] = RebuildAsync;
-        handlers["ListParkedEvents"] = async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Limit(), c.Cancellation) });
-        handlers["RetryParkedEvent"] = RetryAsync;
-        handlers["SkipParkedEvent"] = SkipAsync;
+        }));
+        handlers["GetProjection"] = Operator(GetAsync);
+        handlers["RebuildProjection"] = Operator(RebuildAsync);
+        handlers["ListParkedEvents"] = Operator(async c => ApiResponse.Of(HttpStatusCode.OK, new { parked = await admin.ParkedAsync(Name(c), c.Limit(), c.Cancellation) }));
+        handlers["RetryParkedEvent"] = Operator(RetryAsync);
+        handlers["SkipParkedEvent"] = Operator(SkipAsync);
     }
+
+    private static ApiHandler Operator(ApiHandler handler) => context =>
+    {
+        context.Access.RequireEverywhere(Permission.Operate);
+        return handler(context);
+    };
 
     private async Task<ApiResponse> GetAsync(ApiContext context)
     {
@@ -72,10 +82,34 @@ public sealed class ProjectionEndpoints(IProjectionAdmin admin) : IApiEndpoints
         var id = ParkedId(context);
         var request = Events.EventJson.ReadInput<SkipRequest>(await context.ReadJsonAsync());
         var reason = request.Reason?.Trim() is { Length: > 0 and <= 1000 } given ? given : throw new InvalidInputException("reason", "is required (1 to 1000 characters): say why the event is given up");
-        var by = request.By?.Trim() is { Length: > 0 and <= 200 } who ? who : throw new InvalidInputException("by", "is required (1 to 200 characters): who gives the event up");
+        var by = SkippedBy(context, request.By);
+        context.AuditDetail["reason"] = reason;
+        context.AuditDetail["by"] = by;
         return await admin.SkipParkedAsync(name, id, by, reason, context.Cancellation) == ParkedRetry.NotFound
             ? ApiResponse.Problem(Problem.NotFound($"No parked event {id} for projection {name}."))
             : ApiResponse.Of(HttpStatusCode.OK, new { projection = name, id, status = "skipped", by, reason });
+    }
+
+    /// <summary>
+    /// Who gives the event up: the authenticated principal (a <c>by</c> naming someone else needs <c>act-as</c>, as
+    /// <c>x-user-id</c> does); on an open API, <c>by</c> is required since nobody else is known.
+    /// </summary>
+    private static string SkippedBy(ApiContext context, string? given)
+    {
+        var by = given?.Trim();
+        if (by is { Length: 0 or > 200 } || (by is null && context.Principal.IsAnonymous))
+        {
+            throw new InvalidInputException("by", "is required (1 to 200 characters): who gives the event up");
+        }
+
+        if (by is null || by == context.Principal.Subject || context.Principal.IsAnonymous)
+        {
+            return by ?? context.Principal.Subject;
+        }
+
+        return context.Access.Rights.HasAny(Permission.ActAs)
+            ? by
+            : throw new AccessDeniedException(Permission.ActAs, null, "Only a principal with the 'act-as' permission may name someone else in 'by'.");
     }
 
     private static long ParkedId(ApiContext context) =>

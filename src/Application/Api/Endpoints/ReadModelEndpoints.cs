@@ -18,8 +18,13 @@ public sealed class ReadModelEndpoints(ReadRoutes routes, IReadModelQueries quer
     private async Task<ApiResponse> ReadAsync(ApiContext context)
     {
         var path = context.Route("path");
-        return routes.Match(path) is { } match
-            ? await match.Route.Handler(context.WithRouteValues(match.Values), queries)
-            : ApiResponse.Problem(Problem.NotFound($"No read route read/{path}."));
+        if (routes.Match(path) is not { } match)
+        {
+            return ApiResponse.Problem(Problem.NotFound($"No read route read/{path}."));
+        }
+
+        var routed = context.WithRouteValues(match.Values);
+        await match.Route.Access.CheckAsync(routed);
+        return await match.Route.Handler(routed, queries);
     }
 }

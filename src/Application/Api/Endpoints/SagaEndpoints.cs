@@ -1,5 +1,6 @@
 using System.Net;
 using Serverless.EventSourcing.Application.Sagas;
+using Serverless.EventSourcing.Application.Security;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
@@ -17,7 +18,14 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
     {
         var name = context.Route("name");
         var body = await context.ReadJsonAsync();
-        var (sagaId, created) = await sagas.StartAsync(name, body, context.StoredHeader("Idempotency-Key"), context.CorrelationId, context.Cancellation);
+        var (sagaId, created) = await sagas.StartAsync(
+            name,
+            body,
+            context.StoredHeader("Idempotency-Key"),
+            context.CorrelationId,
+            context.Principal,
+            (saga, input) => context.Access.RequireSagaStartAsync(saga, input, context.Cancellation),
+            context.Cancellation);
         var location = $"/api/sagas/{name}/{sagaId}";
         return ApiResponse.Of(HttpStatusCode.Accepted, new { sagaId, saga = name, statusUrl = location, created }).With("Location", location);
     }
@@ -31,6 +39,7 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
         }
 
         var sagaId = Guid.TryParse(context.Route("id"), out var parsed) ? parsed : throw new InvalidInputException("id", "must be a UUID");
+        await context.Access.RequireWholeStreamAsync(Permission.Read, SagaExecutor.StreamOf(sagaId), context.Cancellation);
         var (state, version, history) = await executor.LoadAsync(sagaId, context.Cancellation);
         if (!state.Started || state.Saga != name)
         {

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Snapshots;
 using Serverless.EventSourcing.Streams;
 
@@ -24,6 +25,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
             return problem;
         }
 
+        await context.Access.RequireWholeStreamAsync(Permission.Read, stream, context.Cancellation);
         var snapshot = await snapshots.LoadAsync(stream, definition!.StateSchemaVersion, ct: context.Cancellation);
         return snapshot is null
             ? ApiResponse.Problem(Problem.NotFound($"{stream.Value} has no snapshot."))
@@ -38,6 +40,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
             return problem;
         }
 
+        await context.Access.StreamAsync(Permission.Operate, stream, context.Cancellation);
         var loaded = await repository.LoadAsync(definition!, stream, ct: context.Cancellation);
         if (!loaded.Exists || loaded.IsDeleted)
         {

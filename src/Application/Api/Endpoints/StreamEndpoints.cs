@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
@@ -22,9 +23,10 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> AppendAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Write, stream, context.Cancellation);
         var ifMatch = Preconditions.IfMatch(context);
         var body = await context.ReadJsonAsync();
-        var request = AppendRequest.Parse(body, context.CorrelationId);
+        var request = AppendRequest.Parse(body, context.CorrelationId).WrittenBy(context);
         if (ifMatch is { } header && request.ExpectedVersion is { } inBody && header != inBody)
         {
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
@@ -38,6 +40,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> ReadAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        var visible = await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
         var direction = context.Query("direction")?.ToLowerInvariant() switch
         {
             null or "forward" => ReadDirection.Forward,
@@ -55,7 +58,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
                 streamId = stream.Value,
                 version = slice.Version,
                 direction = direction.ToString().ToLowerInvariant(),
-                events = slice.Events,
+                events = visible.IsAll ? slice.Events : slice.Events.Where(e => visible.Includes(e.Type)).ToList(),
                 nextVersion = slice.NextVersion,
             })
                 .WithETag(slice.Version)
@@ -66,6 +69,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> GetAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info is null
             ? NotFound(stream)
@@ -84,6 +88,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> ExistsAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info switch
         {
@@ -96,6 +101,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> VersionAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info is null
             ? NotFound(stream)
@@ -105,6 +111,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> DeleteAsync(ApiContext context)
     {
         var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Operate, stream, context.Cancellation);
         var ifMatch = Preconditions.IfMatch(context);
         var info = await store.TombstoneAsync(stream, ifMatch ?? ExpectedVersion.Any, context.Cancellation);
         return ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deletedAt = info.DeletedAt });

@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using System.Threading.RateLimiting;
 
 namespace Serverless.EventSourcing.Application.Api.RateLimiting;
@@ -9,8 +7,8 @@ public sealed record RateLimitRefusal(string Limit, int RetryAfterSeconds);
 
 /// <summary>
 /// Token buckets in front of the API, the same in both hosts (the dispatcher asks before running a route): one per
-/// caller, partitioned by the API key it presented (hashed) or, without a valid key, by its address; and one for the
-/// instance. Failing fast (no queue) keeps a refused request cheap. Idle callers' buckets are dropped by the limiter.
+/// caller, partitioned by its authenticated principal (a key's name, a token's issuer and subject) or, without one, by
+/// its address; and one for the instance. Failing fast (no queue) keeps a refused request cheap. Idle callers' buckets are dropped by the limiter.
 /// </summary>
 public sealed class ApiRateLimiter : IDisposable
 {
@@ -35,13 +33,13 @@ public sealed class ApiRateLimiter : IDisposable
     }
 
     /// <summary>Null when the request may run; otherwise the refusal (nothing has been done for it).</summary>
-    /// <param name="presentedKey">The caller's API key when it was valid (partitions by key), otherwise null.</param>
-    public RateLimitRefusal? TryAcquire(ApiRequest request, string? presentedKey)
+    /// <param name="principal">The authenticated principal's id (partitions by principal), otherwise null (by address).</param>
+    public RateLimitRefusal? TryAcquire(ApiRequest request, string? principal)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (_callers is not null)
         {
-            using var lease = _callers.AttemptAcquire(presentedKey is null ? "address:" + ClientAddress(request) : "key:" + Hash(presentedKey));
+            using var lease = _callers.AttemptAcquire(principal is null ? "address:" + ClientAddress(request) : "principal:" + principal);
             if (!lease.IsAcquired)
             {
                 return Refusal("client", lease);
@@ -93,7 +91,4 @@ public sealed class ApiRateLimiter : IDisposable
 
     private static RateLimitRefusal Refusal(string limit, RateLimitLease lease) =>
         new(limit, lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? Math.Max((int)Math.Ceiling(retryAfter.TotalSeconds), 1) : 1);
-
-    // Keys are secrets: partitions are named by a digest, so no dump or log of the limiter holds one.
-    private static string Hash(string key) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(key)), 0, 12);
 }

@@ -9,11 +9,11 @@ public sealed class AggregateFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(ExecuteCommand))]
     public Task<IResult> ExecuteCommand(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.Command)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.Command)] HttpRequest req) =>
         http.RunAsync(nameof(ExecuteCommand), req);
 
     [Function(nameof(GetAggregate))]
     public Task<IResult> GetAggregate(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Aggregate)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Aggregate)] HttpRequest req) =>
         http.RunAsync(nameof(GetAggregate), req);
 }

@@ -9,11 +9,11 @@ public sealed class EventFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(QueryEvents))]
     public Task<IResult> QueryEvents(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Events)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Events)] HttpRequest req) =>
         http.RunAsync(nameof(QueryEvents), req);
 
     [Function(nameof(Replay))]
     public Task<IResult> Replay(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.Replay)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.Replay)] HttpRequest req) =>
         http.RunAsync(nameof(Replay), req);
 }

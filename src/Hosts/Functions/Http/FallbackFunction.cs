@@ -13,6 +13,6 @@ public sealed class FallbackFunction(FunctionsHttpAdapter http)
 {
     [Function(nameof(NoMatchingRoute))]
     public Task<IResult> NoMatchingRoute(
-        [HttpTrigger(AuthorizationLevel.Function, Route = Templates.Fallback)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Route = Templates.Fallback)] HttpRequest req) =>
         http.RunAsync(nameof(NoMatchingRoute), req);
 }

@@ -5,8 +5,9 @@ using static Serverless.EventSourcing.Application.Api.ApiRoutes;
 namespace Serverless.EventSourcing.Functions.Http;
 
 /// <summary>
-/// Probes, stats and the OpenAPI document. Liveness, readiness and the document are anonymous so probes and
-/// tooling need no key; <c>Stats</c> needs it like every other route.
+/// Probes, stats and the OpenAPI document. Every HTTP function is <c>Anonymous</c> to the Functions host: the API's own
+/// dispatcher authenticates (keys and bearer tokens) in both hosts, and a host-level function key would refuse token
+/// callers before it runs. Liveness, readiness and the document need no credential; <c>Stats</c> needs <c>operate</c>.
 /// </summary>
 public sealed class HealthFunctions(FunctionsHttpAdapter http)
 {
@@ -22,7 +23,7 @@ public sealed class HealthFunctions(FunctionsHttpAdapter http)
 
     [Function(nameof(Stats))]
     public Task<IResult> Stats(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Stats)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Stats)] HttpRequest req) =>
         http.RunAsync(nameof(Stats), req);
 
     [Function(nameof(OpenApi))]

@@ -13,11 +13,11 @@ public sealed class LiveFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(SubscribeStream))]
     public Task<IResult> SubscribeStream(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.StreamLive)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.StreamLive)] HttpRequest req) =>
         http.RunAsync(nameof(SubscribeStream), req);
 
     [Function(nameof(SubscribeEvents))]
     public Task<IResult> SubscribeEvents(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.EventsLive)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.EventsLive)] HttpRequest req) =>
         http.RunAsync(nameof(SubscribeEvents), req);
 }

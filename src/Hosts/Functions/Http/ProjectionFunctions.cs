@@ -9,31 +9,31 @@ public sealed class ProjectionFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(ListProjections))]
     public Task<IResult> ListProjections(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Projections)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Projections)] HttpRequest req) =>
         http.RunAsync(nameof(ListProjections), req);
 
     [Function(nameof(GetProjection))]
     public Task<IResult> GetProjection(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Projection)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Projection)] HttpRequest req) =>
         http.RunAsync(nameof(GetProjection), req);
 
     [Function(nameof(RebuildProjection))]
     public Task<IResult> RebuildProjection(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.ProjectionRebuild)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.ProjectionRebuild)] HttpRequest req) =>
         http.RunAsync(nameof(RebuildProjection), req);
 
     [Function(nameof(ListParkedEvents))]
     public Task<IResult> ListParkedEvents(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.ParkedEvents)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.ParkedEvents)] HttpRequest req) =>
         http.RunAsync(nameof(ListParkedEvents), req);
 
     [Function(nameof(RetryParkedEvent))]
     public Task<IResult> RetryParkedEvent(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.ParkedEventRetry)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.ParkedEventRetry)] HttpRequest req) =>
         http.RunAsync(nameof(RetryParkedEvent), req);
 
     [Function(nameof(SkipParkedEvent))]
     public Task<IResult> SkipParkedEvent(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.ParkedEventSkip)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.ParkedEventSkip)] HttpRequest req) =>
         http.RunAsync(nameof(SkipParkedEvent), req);
 }

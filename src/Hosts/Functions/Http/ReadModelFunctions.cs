@@ -12,6 +12,6 @@ public sealed class ReadModelFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(ReadModel))]
     public Task<IResult> ReadModel(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.ReadModel)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.ReadModel)] HttpRequest req) =>
         http.RunAsync(nameof(ReadModel), req);
 }

@@ -13,12 +13,12 @@ public sealed class SagaFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(StartSaga))]
     public Task<IResult> StartSaga(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.Sagas)] HttpRequest req,
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.Sagas)] HttpRequest req,
         [DurableClient] DurableTaskClient client) =>
         http.RunAsync(nameof(StartSaga), req, client);
 
     [Function(nameof(GetSaga))]
     public Task<IResult> GetSaga(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Saga)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Saga)] HttpRequest req) =>
         http.RunAsync(nameof(GetSaga), req);
 }

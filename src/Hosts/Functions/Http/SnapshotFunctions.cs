@@ -9,11 +9,11 @@ public sealed class SnapshotFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(GetSnapshot))]
     public Task<IResult> GetSnapshot(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Snapshot)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Snapshot)] HttpRequest req) =>
         http.RunAsync(nameof(GetSnapshot), req);
 
     [Function(nameof(TakeSnapshot))]
     public Task<IResult> TakeSnapshot(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.Snapshot)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.Snapshot)] HttpRequest req) =>
         http.RunAsync(nameof(TakeSnapshot), req);
 }

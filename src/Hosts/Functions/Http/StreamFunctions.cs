@@ -12,32 +12,32 @@ public sealed class StreamFunctions(FunctionsHttpAdapter http)
 {
     [Function(nameof(AppendEvents))]
     public Task<IResult> AppendEvents(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Post, Route = Templates.StreamEvents)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.StreamEvents)] HttpRequest req) =>
         http.RunAsync(nameof(AppendEvents), req);
 
     [Function(nameof(ReadStreamEvents))]
     public Task<IResult> ReadStreamEvents(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.StreamEvents)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.StreamEvents)] HttpRequest req) =>
         http.RunAsync(nameof(ReadStreamEvents), req);
 
     [Function(nameof(GetStream))]
     public Task<IResult> GetStream(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.Stream)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.Stream)] HttpRequest req) =>
         http.RunAsync(nameof(GetStream), req);
 
     // HEAD is not implied by GET in the Functions host; it has its own function, as it has its own route locally.
     [Function(nameof(StreamExists))]
     public Task<IResult> StreamExists(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Head, Route = Templates.Stream)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Head, Route = Templates.Stream)] HttpRequest req) =>
         http.RunAsync(nameof(StreamExists), req);
 
     [Function(nameof(GetStreamVersion))]
     public Task<IResult> GetStreamVersion(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Get, Route = Templates.StreamVersion)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.StreamVersion)] HttpRequest req) =>
         http.RunAsync(nameof(GetStreamVersion), req);
 
     [Function(nameof(DeleteStream))]
     public Task<IResult> DeleteStream(
-        [HttpTrigger(AuthorizationLevel.Function, Methods.Delete, Route = Templates.Stream)] HttpRequest req) =>
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Delete, Route = Templates.Stream)] HttpRequest req) =>
         http.RunAsync(nameof(DeleteStream), req);
 }

@@ -1,4 +1,5 @@
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Security;
 using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountCommands;
 using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
@@ -11,7 +12,7 @@ public static class AccountAggregate
 
     public static AggregateDefinition<AccountState> Definition { get; } =
         new AggregateDefinition<AccountState>(Category, AccountState.Initial, stateSchemaVersion: 1)
-            .On<AccountOpened>((s, e) => s with { Status = AccountStatus.Open, Owner = e.Owner, Currency = e.Currency })
+            .On<AccountOpened>((s, e) => s with { Status = AccountStatus.Open, Owner = e.Owner, Currency = e.Currency, OwnerId = e.OwnerId })
             .On<MoneyDeposited>((s, e) => s with { Balance = s.Balance + e.Amount })
             .On<MoneyWithdrawn>((s, e) => s with { Balance = s.Balance - e.Amount })
             .On<AccountFrozen>((s, _) => s with { Status = AccountStatus.Frozen })
@@ -25,9 +26,18 @@ public static class AccountAggregate
             .Command<Close>("close", Handle)
             .WithSnapshots();
 
+    /// <summary>
+    /// A customer owns the accounts whose owner id is its subject; opening one, it must name itself as the owner (a
+    /// teller's or a back end's grant is not limited to owned accounts and needs no rule).
+    /// </summary>
+    public static bool Owns(Principal principal, AccountState s, ICommand? command) =>
+        s.Status == AccountStatus.None
+            ? command is Open open && open.OwnerId is not null && open.OwnerId == principal.Subject
+            : s.OwnerId is not null && s.OwnerId == principal.Subject;
+
     public static Decision Handle(AccountState s, Open c) =>
         s.Status == AccountStatus.None
-            ? Decision.Accept(new AccountOpened(c.Owner.Trim(), c.Currency))
+            ? Decision.Accept(new AccountOpened(c.Owner.Trim(), c.Currency, c.OwnerId))
             : Decision.Reject(AccountRules.AlreadyOpen, "The account is already open.");
 
     public static Decision Handle(AccountState s, Deposit c) =>

@@ -3,12 +3,17 @@ namespace Serverless.EventSourcing.Samples.Bank.Accounts;
 /// <summary>Command payloads of the account aggregate, as posted to <c>/api/aggregates/account/{id}/commands/{name}</c>.</summary>
 public static class AccountCommands
 {
-    public sealed record Open(string Owner, string Currency) : ICommand
+    /// <param name="OwnerId">The owner's identity (a token's subject): customers may act only on accounts they own.</param>
+    public sealed record Open(string Owner, string Currency, string? OwnerId = null) : ICommand
     {
         public void Validate()
         {
             Require.NotBlank(Owner, "owner");
             Require.CurrencyCode(Currency, "currency");
+            if (OwnerId is not null)
+            {
+                Require.NotBlank(OwnerId, "ownerId", 200);
+            }
         }
     }
 

@@ -3,6 +3,7 @@ using System.Net;
 using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Projections;
+using Serverless.EventSourcing.Samples.Bank.Accounts;
 
 namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
@@ -13,9 +14,9 @@ public static class BankReadRoutes
     {
         ArgumentNullException.ThrowIfNull(domain);
         domain
-            .ReadRoute("accounts/{id}", "An account's balance", BalanceAsync)
-            .ReadRoute("accounts/{id}/statement", "An account's movements with running balance, paged by version", StatementAsync)
-            .ReadRoute("daily-totals", "Totals per currency for a UTC day (?date=yyyy-MM-dd, default today)", DailyTotalsAsync);
+            .ReadRoute("accounts/{id}", "An account's balance", ReadAccess.Stream(AccountAggregate.Category, "id"), BalanceAsync)
+            .ReadRoute("accounts/{id}/statement", "An account's movements with running balance, paged by version", ReadAccess.Stream(AccountAggregate.Category, "id"), StatementAsync)
+            .ReadRoute("daily-totals", "Totals per currency for a UTC day (?date=yyyy-MM-dd, default today)", ReadAccess.Category(AccountAggregate.Category), DailyTotalsAsync);
     }
 
     private static async Task<ApiResponse> BalanceAsync(ApiContext context, IReadModelQueries queries)

@@ -24,7 +24,9 @@ public static class TransferSaga
         }
     }
 
+    /// <summary>A transfer is started by whoever may withdraw from the source account (its owner, a teller).</summary>
     public static SagaDefinition<Input> Definition { get; } = new SagaDefinition<Input>(Name)
+        .AuthorizedBy(t => new SagaCommand(t.FromAccount, new AccountCommands.Withdraw(t.Amount, t.Currency)))
         .Step(
             "debit",
             (t, saga) => new SagaCommand(t.FromAccount, new AccountCommands.Withdraw(t.Amount, t.Currency, $"transfer {saga} to {t.ToAccount}")),
