@@ -34,6 +34,15 @@ param location string = resourceGroup().location
 @description('API key clients send in x-functions-key (stored in Key Vault as Api__Key).')
 param apiKey string
 
+@description('OpenID Connect issuer for bearer tokens, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0; empty: API keys only.')
+param authAuthority string = ''
+
+@description('Audiences the API accepts, comma-separated: the app registration\'s application ID URI (api://...) and/or client id.')
+param authAudiences string = ''
+
+@description('Further accepted issuers, comma-separated (for example the v1.0 issuer https://sts.windows.net/<tenant-id>/).')
+param authIssuers string = ''
+
 @allowed([
   '15'
   '16'
@@ -259,6 +268,9 @@ module functionApp 'modules/function-app.bicep' = {
     postgresDatabaseName: postgres.outputs.databaseName
     redisConnectionStringSecretUri: redis.outputs.connectionStringSecretUri
     apiKeySecretUri: keyVault.outputs.apiKeySecretUri
+    authAuthority: authAuthority
+    authAudiences: authAudiences
+    authIssuers: authIssuers
     kafkaBootstrapServers: eventHubs.outputs.bootstrapServers
     kafkaConnectionStringSecretUri: eventHubs.outputs.connectionStringSecretUri
     eventsTopicName: eventHubs.outputs.eventsTopicName

@@ -7,6 +7,12 @@ param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
 // Required: at least 32 characters, e.g. `export API_KEY=$(openssl rand -hex 32)`.
 param apiKey = readEnvironmentVariable('API_KEY')
 
+// Optional bearer tokens from Entra ID (README, "Identity and access"), e.g.
+// `export AUTH_AUTHORITY=https://login.microsoftonline.com/$(az account show --query tenantId -o tsv)/v2.0`
+// `export AUTH_AUDIENCES=api://serverless-es-dev`
+param authAuthority = readEnvironmentVariable('AUTH_AUTHORITY', '')
+param authAudiences = readEnvironmentVariable('AUTH_AUDIENCES', '')
+
 // Optional extra PostgreSQL Entra administrator (you), e.g.
 // `export POSTGRES_ADMIN_OBJECT_ID=$(az ad signed-in-user show --query id -o tsv)`
 // `export POSTGRES_ADMIN_NAME=$(az ad signed-in-user show --query userPrincipalName -o tsv)`

@@ -43,6 +43,15 @@ param postgresPort int
 param postgresDatabaseName string
 param redisConnectionStringSecretUri string
 param apiKeySecretUri string
+
+@description('OpenID Connect issuer whose bearer tokens the API accepts (Auth__Authority); empty: API keys only.')
+param authAuthority string = ''
+
+@description('Audiences (aud) the API accepts, comma-separated (Auth__Audiences): its app ID URI and/or client id.')
+param authAudiences string = ''
+
+@description('Issuers accepted besides the one the discovery document names, comma-separated (Auth__Issuers).')
+param authIssuers string = ''
 param kafkaBootstrapServers string
 param kafkaConnectionStringSecretUri string
 param eventsTopicName string
@@ -132,6 +141,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Redis__SnapshotTtlSeconds: '3600'
       Api__Key: '@Microsoft.KeyVault(SecretUri=${apiKeySecretUri})'
       Api__MaxBodyBytes: '1048576'
+      // Bearer tokens (Entra ID): README, "Identity and access". Named API keys and roles are Auth__Keys__<name>__Hash /
+      // __Roles and Auth__Roles__<role> app settings added per deployment; a key's setting holds only its SHA-256.
+      Auth__Authority: authAuthority
+      Auth__Audiences: authAudiences
+      Auth__Issuers: authIssuers
+      Auth__ClockSkewSeconds: '60'
+      Auth__RequireHttpsMetadata: 'true'
+      Auth__MetadataRefreshSeconds: '300'
+      Auth__TokenCacheSeconds: '60'
+      Auth__RoleClaims: 'roles,scp'
       Kafka__BootstrapServers: kafkaBootstrapServers
       Kafka__EventsTopic: eventsTopicName
       Kafka__ConsumerGroup: consumerGroupName

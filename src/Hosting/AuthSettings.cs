@@ -52,6 +52,7 @@ public static class AuthSettings
             ClockSkew = TimeSpan.FromSeconds(Seconds(auth, "ClockSkewSeconds", 60, min: 0)),
             RequireHttpsMetadata = !string.Equals(auth["RequireHttpsMetadata"], "false", StringComparison.OrdinalIgnoreCase),
             MetadataRefreshInterval = TimeSpan.FromSeconds(Seconds(auth, "MetadataRefreshSeconds", 300, min: 1)),
+            TokenCacheLifetime = TimeSpan.FromSeconds(Seconds(auth, "TokenCacheSeconds", 60, min: 0)),
             RoleClaims = auth["RoleClaims"] is { Length: > 0 } claims ? List(claims) : ["roles", "scp"],
             Keys = keys,
             Roles = roles,

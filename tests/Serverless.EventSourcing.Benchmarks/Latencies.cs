@@ -26,6 +26,22 @@ public sealed class Latencies
         }
     }
 
+    /// <summary>Takes in every latency of <paramref name="other"/> (runs measured apart, reported together).</summary>
+    public void Add(Latencies other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        double[] copied;
+        lock (other._gate)
+        {
+            copied = [.. other._ms];
+        }
+
+        lock (_gate)
+        {
+            _ms.AddRange(copied);
+        }
+    }
+
     public double Percentile(double p)
     {
         lock (_gate)

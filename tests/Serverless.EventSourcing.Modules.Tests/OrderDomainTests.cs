@@ -57,6 +57,17 @@ public sealed class OrderDomainTests(OrdersHost host) : IClassFixture<OrdersHost
         Assert.Equal(["order-summaries"], projections.EnumerateArray().Select(p => p.GetProperty("name").GetString()));
     }
 
+    [Fact]
+    public async Task With_no_key_and_no_token_authority_the_API_is_open_and_ready_says_so_to_anyone()
+    {
+        var ready = JsonDocument.Parse(await host.Client.GetStringAsync("/api/ready")).RootElement;
+        Assert.Equal("open", ready.GetProperty("authentication").GetString());
+        var id = OrdersHost.NewId();
+        Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "create", new { customer = "Di" })).StatusCode);
+        var metadata = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/streams/order-{id}/events")).RootElement.GetProperty("events")[0].GetProperty("metadata");
+        Assert.False(metadata.TryGetProperty("principal", out _), "nobody is known on an open API, so no principal is recorded");
+    }
+
     private async Task<string> StartAsync(string orderId)
     {
         var response = await host.Client.PostAsync("/api/sagas/fulfilment", new StringContent(JsonSerializer.Serialize(new { orderId }), Encoding.UTF8, "application/json"));

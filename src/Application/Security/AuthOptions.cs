@@ -30,6 +30,12 @@ public sealed record AuthOptions
     /// </summary>
     public TimeSpan MetadataRefreshInterval { get; init; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a validated token is remembered (<c>Auth__TokenCacheSeconds</c>, 0 = never), never past its expiry: a key
+    /// the issuer withdraws stops validating new tokens at once, and tokens it signed within this time after.
+    /// </summary>
+    public TimeSpan TokenCacheLifetime { get; init; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Claims whose values are roles (<c>Auth__RoleClaims</c>): Entra app roles, and delegated scopes (space-separated).</summary>
     public IReadOnlyList<string> RoleClaims { get; init; } = ["roles", "scp"];
 

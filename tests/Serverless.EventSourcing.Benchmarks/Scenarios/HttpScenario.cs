@@ -8,7 +8,9 @@ namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 /// <summary>
 /// Deposit commands over loopback from 16 concurrent clients; server, database and client share the machine.
 /// <c>http-deposit</c> spreads them over 100 accounts (at any moment the clients hit 16 different accounts);
-/// <c>http-hot</c> sends them all to one account and counts conflicts.
+/// <c>http-hot</c> sends them all to one account and counts conflicts. <c>http-deposit-key</c> and
+/// <c>http-deposit-bearer</c> send the same deposits with credentials: an API key, and an RS256 bearer token validated
+/// against a throwaway OIDC issuer's keys (alternating in halves, so drift on the machine falls on both alike).
 /// </summary>
 public static class HttpScenario
 {
@@ -29,11 +31,40 @@ public static class HttpScenario
         var body = System.Text.Json.JsonSerializer.SerializeToElement(new { amount = 1, currency = "EUR" });
         var direct = await MeasureAsync(perClient, async (c, i) =>
             (await pipeline.ExecuteAsync(new CommandRequest("account", $"h{(i * Clients + c) % Accounts}", "deposit", body))).Status == CommandStatus.Conflict);
+        var (key, bearer) = await MeasureCredentialsAsync(perClient);
         return
         [
             spread.Result("http-deposit", $"{Clients * perClient} commands spread over {Accounts} accounts; ops/s = commands/s"),
             direct.Result("pipeline-deposit", "the http-deposit commands in-process, no HTTP (diagnostic)"),
+            key.Result("http-deposit-key", "http-deposit with an API key (x-functions-key), on a host with keys and tokens on"),
+            bearer.Result("http-deposit-bearer", "http-deposit with a bearer token (RS256, keys from a loopback OIDC issuer), same host and run"),
         ];
+    }
+
+    /// <summary>The deposits on a host with keys and tokens on: key and bearer halves alternate, twice.</summary>
+    private static async Task<(Run Key, Run Bearer)> MeasureCredentialsAsync(int perClient)
+    {
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        await using var issuer = await Testing.OidcIssuer.StartAsync();
+        const string apiKey = "bench-api-key-0123456789abcdef0123456789abcdef";
+        await using var host = await LocalHostUnderTest.StartAsync(db, new Dictionary<string, string?>
+        {
+            ["Api:Key"] = apiKey,
+            ["Auth:Authority"] = issuer.Issuer,
+            ["Auth:Audiences"] = Testing.OidcIssuer.Audience,
+            ["Auth:RequireHttpsMetadata"] = "false",
+        });
+        using var keyClient = await PrepareAsync(host, c => c.DefaultRequestHeaders.Add("x-functions-key", apiKey));
+        using var bearerClient = await PrepareAsync(host, c => c.DefaultRequestHeaders.Authorization = new("Bearer", issuer.Token("bench-user", ["admin"])), open: false);
+        var runs = new List<(Run Key, Run Bearer)>();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var keyRun = await MeasureAsync(perClient / 2, (c, i) => SendAsync(keyClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
+            var bearerRun = await MeasureAsync(perClient / 2, (c, i) => SendAsync(bearerClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
+            runs.Add((keyRun, bearerRun));
+        }
+
+        return (Run.Combine(runs.Select(r => r.Key)), Run.Combine(runs.Select(r => r.Bearer)));
     }
 
     /// <summary><c>http-hot</c>: every client sends to the same account.</summary>
@@ -48,10 +79,11 @@ public static class HttpScenario
     }
 
     /// <summary>Opens the accounts and warms up (JIT, connection pools, plan caches).</summary>
-    private static async Task<HttpClient> PrepareAsync(LocalHostUnderTest host)
+    private static async Task<HttpClient> PrepareAsync(LocalHostUnderTest host, Action<HttpClient>? credential = null, bool open = true)
     {
         var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = host.Address };
-        for (var a = 0; a < Accounts; a++)
+        credential?.Invoke(client);
+        for (var a = 0; a < Accounts && open; a++)
         {
             await SendAsync(client, $"h{a}", "open", "{\"owner\":\"bench\",\"currency\":\"EUR\"}");
         }
@@ -94,6 +126,19 @@ public static class HttpScenario
 
     private sealed record Run(double Rate, Latencies Latencies, int Conflicts)
     {
+        /// <summary>Runs of equal size as one: the mean rate, all latencies together.</summary>
+        public static Run Combine(IEnumerable<Run> runs)
+        {
+            var list = runs.ToList();
+            var latencies = new Latencies();
+            foreach (var run in list)
+            {
+                latencies.Add(run.Latencies);
+            }
+
+            return new Run(list.Average(r => r.Rate), latencies, list.Sum(r => r.Conflicts));
+        }
+
         public BenchmarkResult Result(string scenario, string note) =>
             new(scenario, Clients, Rate, Latencies.Percentile(50), Latencies.Percentile(99), Note: note) { Conflicts = Conflicts };
     }
