@@ -50,13 +50,25 @@ public sealed class SseClient : IAsyncDisposable
     }
 
     /// <summary>The next message, or null when the server ended the stream.</summary>
-    public async Task<SseMessage?> ReadAsync(CancellationToken ct = default)
+    public Task<SseMessage?> ReadAsync(CancellationToken ct = default) => ReadMessageAsync(_reader, ct);
+
+    /// <summary>The messages of an event stream's text (a message cut off at the end is left out).</summary>
+    public static IEnumerable<SseMessage> Parse(string text)
+    {
+        using var reader = new StringReader(text);
+        while (ReadMessageAsync(reader, CancellationToken.None).GetAwaiter().GetResult() is { } message)
+        {
+            yield return message;
+        }
+    }
+
+    private static async Task<SseMessage?> ReadMessageAsync(TextReader reader, CancellationToken ct)
     {
         string? id = null;
         var type = "message";
         var data = new List<string>();
         var any = false;
-        while (await _reader.ReadLineAsync(ct) is { } line)
+        while (await reader.ReadLineAsync(ct) is { } line)
         {
             if (line.Length == 0)
             {

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Text;
 
 namespace Serverless.EventSourcing.LocalHost.Tests.Live;
 
@@ -7,15 +8,16 @@ public sealed class SlowSubscriberTests(TightLiveFixture host) : IClassFixture<T
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(90);
 
+    /// <summary><c>Live:StallSeconds</c> of the fixture.</summary>
+    private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(1);
+
     [Fact]
     public async Task A_stalled_subscriber_is_closed_while_others_keep_receiving_and_resumes_without_a_gap()
     {
         // Given a healthy subscriber, and one whose socket takes almost nothing and which never reads
         var stream = $"slow{Http.NewId()}-1";
         var (healthy, _) = await SseClient.OpenAsync(host.Client, $"/api/streams/{stream}/live?fromVersion=1");
-        using var stalledHttp = StalledClient();
-        var (stalled, _) = await SseClient.OpenAsync(stalledHttp, $"/api/streams/{stream}/live?fromVersion=1");
-        Assert.NotNull(stalled);
+        using var stalled = await OpenStalledAsync($"/api/streams/{stream}/live?fromVersion=1");
 
         // When 100 events of 64 KiB are appended (far more than the stalled socket and its 8-event buffer hold)
         var reading = healthy!.ReadEventsAsync(100, Bound);
@@ -31,6 +33,8 @@ public sealed class SlowSubscriberTests(TightLiveFixture host) : IClassFixture<T
         Assert.Equal(Enumerable.Range(1, 100).Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)), received.Select(m => m.Id));
 
         // And the stalled one was closed: reading it now reaches the end (a close message, or a dropped connection)
+        // (it must stay stalled past the stall timeout: a read now would let the server's blocked writes through)
+        await Task.Delay(StallTimeout * 3);
         var got = await ReadToEndAsync(stalled);
         Assert.True(got.Count < 100, "the stalled subscriber was not closed");
         var events = got.Where(m => !m.IsClose).ToList();
@@ -49,41 +53,48 @@ public sealed class SlowSubscriberTests(TightLiveFixture host) : IClassFixture<T
         await healthy.DisposeAsync();
     }
 
-    private HttpClient StalledClient()
+    /// <summary>
+    /// A subscriber that sends its request on a raw socket with a tiny receive window and then reads nothing (an HTTP
+    /// client reads ahead into buffers of its own, which let a "stalled" one take megabytes on some machines).
+    /// HTTP/1.0, so the body is the plain event stream, ended by the server closing the connection.
+    /// </summary>
+    private async Task<Socket> OpenStalledAsync(string path)
     {
-        var handler = new SocketsHttpHandler
-        {
-            ConnectCallback = async (context, ct) =>
-            {
-                // A tiny receive window: once it is full the server's writes block, as with a client that stopped reading.
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 1024, NoDelay = true };
-                await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        };
-        var client = new HttpClient(handler) { BaseAddress = host.BaseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        client.DefaultRequestHeaders.Add("x-functions-key", LocalHostFixture.Key);
-        return client;
+        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { ReceiveBufferSize = 1024, NoDelay = true };
+        await socket.ConnectAsync(host.BaseAddress.Host, host.BaseAddress.Port);
+        var request = $"GET {path} HTTP/1.0\r\nHost: {host.BaseAddress.Authority}\r\nAccept: text/event-stream\r\nx-functions-key: {LocalHostFixture.Key}\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        return socket;
     }
 
-    private static async Task<List<SseMessage>> ReadToEndAsync(SseClient client)
+    /// <summary>Everything the stalled subscriber's connection holds, read until the server ends or drops it, as SSE messages.</summary>
+    private static async Task<List<SseMessage>> ReadToEndAsync(Socket socket)
     {
-        var messages = new List<SseMessage>();
+        var received = new MemoryStream();
         using var bound = new CancellationTokenSource(Bound);
+        var buffer = new byte[64 * 1024];
         try
         {
-            while (await client.ReadAsync(bound.Token) is { } message)
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, bound.Token)) > 0)
             {
-                messages.Add(message);
+                received.Write(buffer, 0, read);
             }
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException)
+        catch (SocketException)
         {
             // The server dropped the connection (a write to it blocked): the end, too.
         }
 
-        await client.DisposeAsync();
-        return messages;
+        var text = Encoding.UTF8.GetString(received.ToArray());
+        if (text.Length == 0)
+        {
+            return []; // dropped with a reset before anything it held was read
+        }
+
+        var headerEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+        Assert.True(headerEnd > 0 && text.StartsWith("HTTP/1.1 200", StringComparison.Ordinal), $"no event stream: {text[..Math.Min(200, text.Length)]}");
+        return SseClient.Parse(text[(headerEnd + 4)..]).ToList();
     }
 }
 
