@@ -111,6 +111,16 @@ if [[ -z "${Redis__ConnectionString:-}" ]]; then
   fi
 fi
 
+# The bank encrypts personal fields under a master key (README, "Personal data"). Without one configured, a development
+# key is made once and kept beside the data it protects, in $DATA (a deployment takes it from Key Vault).
+if [[ -z "${PersonalData__MasterKeys__1:-}" ]] && ! grep -q '"PersonalData__MasterKeys__1": *"[^"]' "$LOCAL_SETTINGS_PATH"; then
+  if [[ ! -s "$DATA/master-key" ]]; then
+    say "Creating a development master key for personal data in $DATA/master-key"
+    (umask 077 && head -c 32 /dev/urandom | base64 >"$DATA/master-key")
+  fi
+  export PersonalData__MasterKeys__1="$(cat "$DATA/master-key")"
+fi
+
 if [[ "${RUN_SKIP_BUILD:-}" == 1 ]]; then
   say "Using the last build of the local host (RUN_SKIP_BUILD=1)"
 else

@@ -34,6 +34,11 @@ param location string = resourceGroup().location
 @description('API key clients send in x-functions-key (stored in Key Vault as Api__Key).')
 param apiKey string
 
+@secure()
+@minLength(44)
+@description('Master key for personal data (stored in Key Vault as PersonalData__MasterKeys__1): `openssl rand -base64 32`.')
+param personalDataMasterKey string
+
 @description('OpenID Connect issuer for bearer tokens, e.g. https://login.microsoftonline.com/<tenant-id>/v2.0; empty: API keys only.')
 param authAuthority string = ''
 
@@ -186,6 +191,7 @@ module keyVault 'modules/keyvault.bicep' = {
     location: location
     tags: tags
     apiKey: apiKey
+    personalDataMasterKey: personalDataMasterKey
   }
 }
 
@@ -268,6 +274,7 @@ module functionApp 'modules/function-app.bicep' = {
     postgresDatabaseName: postgres.outputs.databaseName
     redisConnectionStringSecretUri: redis.outputs.connectionStringSecretUri
     apiKeySecretUri: keyVault.outputs.apiKeySecretUri
+    personalDataMasterKeySecretUri: keyVault.outputs.personalDataMasterKeySecretUri
     authAuthority: authAuthority
     authAudiences: authAudiences
     authIssuers: authIssuers

@@ -7,6 +7,10 @@ param environmentName = readEnvironmentVariable('AZURE_ENV_NAME', 'dev')
 // Required: at least 32 characters, e.g. `export API_KEY=$(openssl rand -hex 32)`.
 param apiKey = readEnvironmentVariable('API_KEY')
 
+// Required: the personal-data master key, e.g. `export PERSONAL_DATA_MASTER_KEY=$(openssl rand -base64 32)`.
+// Keep it: without it the personal fields of every stored event are unreadable (that is what erasure relies on).
+param personalDataMasterKey = readEnvironmentVariable('PERSONAL_DATA_MASTER_KEY')
+
 // Optional bearer tokens from Entra ID (README, "Identity and access"), e.g.
 // `export AUTH_AUTHORITY=https://login.microsoftonline.com/$(az account show --query tenantId -o tsv)/v2.0`
 // `export AUTH_AUDIENCES=api://serverless-es-dev`

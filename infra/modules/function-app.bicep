@@ -43,6 +43,7 @@ param postgresPort int
 param postgresDatabaseName string
 param redisConnectionStringSecretUri string
 param apiKeySecretUri string
+param personalDataMasterKeySecretUri string
 
 @description('OpenID Connect issuer whose bearer tokens the API accepts (Auth__Authority); empty: API keys only.')
 param authAuthority string = ''
@@ -151,6 +152,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Auth__MetadataRefreshSeconds: '300'
       Auth__TokenCacheSeconds: '60'
       Auth__RoleClaims: 'roles,scp'
+      // Personal data: the master key from Key Vault (README, "Personal data": rotation adds MasterKeys__2).
+      PersonalData__MasterKeys__1: '@Microsoft.KeyVault(SecretUri=${personalDataMasterKeySecretUri})'
+      PersonalData__CurrentMasterKeyVersion: '1'
       Kafka__BootstrapServers: kafkaBootstrapServers
       Kafka__EventsTopic: eventsTopicName
       Kafka__ConsumerGroup: consumerGroupName

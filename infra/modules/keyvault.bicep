@@ -10,6 +10,13 @@ param apiKey string
 @description('Secret name for Api__Key.')
 param apiKeySecretName string = 'api-key'
 
+@secure()
+@description('Master key version 1 for personal data (PersonalData__MasterKeys__1): 32 random bytes, base64.')
+param personalDataMasterKey string
+
+@description('Secret name for PersonalData__MasterKeys__1.')
+param personalDataMasterKeySecretName string = 'personal-data-master-key-1'
+
 resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = {
   name: name
   location: location
@@ -38,5 +45,16 @@ resource apiKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
   }
 }
 
+// Never deleted with the data it protects by accident: soft delete keeps it 7 days; rotation adds a version-2 secret.
+resource personalDataMasterKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = {
+  parent: vault
+  name: personalDataMasterKeySecretName
+  properties: {
+    value: personalDataMasterKey
+    contentType: 'text/plain'
+  }
+}
+
 output name string = vault.name
+output personalDataMasterKeySecretUri string = personalDataMasterKeySecret.properties.secretUri
 output apiKeySecretUri string = apiKeySecret.properties.secretUri

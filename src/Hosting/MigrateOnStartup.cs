@@ -19,3 +19,11 @@ internal sealed class RegisterProjectionsOnStartup(ProjectionDispatcher dispatch
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }
+
+/// <summary>Proves the configured master keys are the ones that wrapped this database's data keys (after migrations).</summary>
+internal sealed class VerifyMasterKeysOnStartup(Application.PersonalData.MasterKeyRotation rotation) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => rotation.VerifyAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

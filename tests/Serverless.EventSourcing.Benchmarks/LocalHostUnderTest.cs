@@ -35,6 +35,10 @@ public sealed class LocalHostUnderTest : IAsyncDisposable
             // Per-request information logs would measure the console, not the service.
             ["Logging:LogLevel:Default"] = "Warning",
         };
+        foreach (var (key, value) in TestMasterKeys.Settings)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
             if (value is not null)

@@ -17,6 +17,7 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["relay"] = RelayScenario.RunAsync,
     ["saga"] = SagaScenario.RunAsync,
     ["snapshot-job"] = SnapshotJobScenario.RunAsync,
+    ["personal"] = PersonalDataScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

@@ -77,10 +77,13 @@ public sealed partial class BicepCompilesCleanlyTests(CompiledMainTemplate main)
         Assert.Equal(200, maxPrepared.GetProperty("defaultValue").GetInt32());
     }
 
-    /// <summary>Environment for building main.bicepparam: API_KEY as given (null: unset), the optional variables unset.</summary>
+    /// <summary>Environment for building main.bicepparam: API_KEY as given (null: unset), a master key, the optional variables unset.</summary>
     internal static Dictionary<string, string?> ParamsEnvironment(string? apiKey) => new(StringComparer.Ordinal)
     {
         ["API_KEY"] = apiKey,
+        ["PERSONAL_DATA_MASTER_KEY"] = Convert.ToBase64String(new byte[32]),
+        ["AUTH_AUTHORITY"] = null,
+        ["AUTH_AUDIENCES"] = null,
         ["AZURE_ENV_NAME"] = null,
         ["POSTGRES_ADMIN_OBJECT_ID"] = null,
         ["POSTGRES_ADMIN_NAME"] = null,

@@ -45,6 +45,10 @@ public class LocalHostFixture : IAsyncLifetime
             ["Schedules:Snapshot"] = "*/2 * * * * *",
             ["Schedules:Cleanup"] = "*/3 * * * * *",
         };
+        foreach (var (key, value) in TestMasterKeys.Settings)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in ExtraSettings)
         {
             settings[key] = value;

@@ -16,6 +16,14 @@ public class OrdersHost : IAsyncLifetime
 
     public HttpClient Client { get; private set; } = null!;
 
+    /// <summary>The modules served: the order domain alone, unless a fixture adds others.</summary>
+    protected virtual IReadOnlyList<Application.Modules.IDomainModule> Modules => [new OrderModule()];
+
+    public PostgresDatabase Database => _database;
+
+    /// <summary>Every line the host logged.</summary>
+    public LogCapture Logs { get; } = new();
+
     /// <summary>Settings on top of the servers' addresses (a secured host adds its token issuer and roles).</summary>
     protected virtual Task<IDictionary<string, string?>> ExtraSettingsAsync() => Task.FromResult<IDictionary<string, string?>>(new Dictionary<string, string?>());
 
@@ -31,12 +39,17 @@ public class OrdersHost : IAsyncLifetime
             ["Projections:PollMilliseconds"] = "50",
             ["Sagas:Runners"] = "2",
         };
+        foreach (var (key, value) in TestMasterKeys.Settings)
+        {
+            settings[key] = value;
+        }
         foreach (var (key, value) in await ExtraSettingsAsync())
         {
             settings[key] = value;
         }
 
-        _app = LocalHostApp.Build([], settings, [new OrderModule()]);
+        _app = LocalHostApp.Build([], settings, Modules);
+        _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };
     }

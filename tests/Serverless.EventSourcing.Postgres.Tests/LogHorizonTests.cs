@@ -123,7 +123,7 @@ public class LogHorizonTests(StoreFixture db) : IClassFixture<StoreFixture>
             // Given an append that took a lower position and is prepared, not committed
             await ExecuteAsync(connection, "begin");
             await ExecuteAsync(connection,
-                "select es_append_events($1, $2, -1, array[gen_random_uuid()], array['Deposited'], array[1], array['{}'::json], array['{}'::json], array[null::text], array[null::text])",
+                "select es_append_events($1, $2, -1, array[gen_random_uuid()], array['Deposited'], array[1], array['{}'::json], array['{}'::json], array[null::text], array[null::text], array[]::text[])",
                 slow.Value, slow.Category);
             await ExecuteAsync(connection, $"prepare transaction '{gid}'");
 

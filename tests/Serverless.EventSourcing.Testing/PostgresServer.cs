@@ -137,6 +137,28 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The whole database as <c>pg_dump</c> writes it (schema and every row, as plain SQL): what a backup would hold,
+    /// for tests that search it for what must not be there.
+    /// </summary>
+    public static async Task<string> DumpAsync(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        var pgDump = ProcessRunner.FindExecutable("pg_dump", PostgresBinDirectories()) ?? throw new InvalidOperationException("pg_dump is not installed.");
+        var start = new System.Diagnostics.ProcessStartInfo(pgDump)
+        {
+            ArgumentList = { "-h", builder.Host!, "-p", builder.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "-U", builder.Username ?? "postgres", "--no-owner", builder.Database! },
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        using var dump = System.Diagnostics.Process.Start(start)!;
+        var output = dump.StandardOutput.ReadToEndAsync();
+        var errors = dump.StandardError.ReadToEndAsync();
+        await dump.WaitForExitAsync();
+        return dump.ExitCode == 0 ? await output : throw new InvalidOperationException($"pg_dump failed: {await errors}");
+    }
+
     private static string[] PostgresBinDirectories() =>
         Directory.Exists("/usr/lib/postgresql")
             ? Directory.GetDirectories("/usr/lib/postgresql").OrderDescending().Select(d => Path.Combine(d, "bin")).ToArray()

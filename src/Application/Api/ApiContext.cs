@@ -24,6 +24,12 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
 
     public CancellationToken Cancellation { get; } = ct;
 
+    /// <summary>
+    /// Whose personal values the response shows outside event envelopes (aggregate state, a snapshot, a read model):
+    /// set by the handler, so <see cref="PersonalData.PersonalDataView"/> knows which grant of <c>personal</c> applies.
+    /// </summary>
+    public PersonalData.PersonalScope? PersonalScope { get; set; }
+
     /// <summary>What an audited route adds to its audit record (a skip's reason); never secrets or personal data.</summary>
     public Dictionary<string, string> AuditDetail { get; } = new(StringComparer.Ordinal);
 

@@ -37,6 +37,7 @@ public sealed class ApiDispatcher
     private readonly RequestAuthenticator _authenticator;
     private readonly AccessPolicy _policy;
     private readonly AuditTrail _audit;
+    private readonly PersonalData.PersonalDataView _personalData;
 
     public ApiDispatcher(
         IEnumerable<IApiEndpoints> groups,
@@ -45,9 +46,11 @@ public sealed class ApiDispatcher
         RequestAuthenticator authenticator,
         AccessPolicy policy,
         AuditTrail audit,
+        PersonalData.PersonalDataView personalData,
         ILogger<ApiDispatcher> logger,
         ApiRateLimiter? limiter = null)
     {
+        _personalData = personalData;
         ArgumentNullException.ThrowIfNull(groups);
         _options = options;
         _logger = logger;
@@ -213,7 +216,8 @@ public sealed class ApiDispatcher
         try
         {
             context.RefuseUnstorableText();
-            return await handler(context);
+            // Every response goes out with its personal values as this caller may see them (decrypted, redacted, erased).
+            return await _personalData.RenderAsync(await handler(context), context);
         }
         catch (Exception ex) when (ApiProblems.FromException(ex, context) is { } known)
         {

@@ -25,6 +25,7 @@ public static class ApiProblems
             StreamDeletedException ex => Problem.Gone(ex.Message),
             ResourceNotFoundException ex => Problem.NotFound(ex.Message),
             AccessDeniedException ex => Forbidden(ex),
+            SubjectErasedException ex => Problem.Of(HttpStatusCode.Conflict, "subject-erased", "The data subject has been erased.", ex.Message),
             _ => null,
         };
     }

@@ -42,6 +42,18 @@ public sealed class ApiResponse
         return Of(problem.StatusCode, problem, ProblemJson);
     }
 
+    /// <summary>The same response with another body (same status, headers and content type).</summary>
+    public ApiResponse WithBody(byte[] body)
+    {
+        var copy = new ApiResponse { Status = Status, Body = body, ContentType = ContentType, StreamBody = StreamBody };
+        foreach (var (name, value) in Headers)
+        {
+            copy.Headers[name] = value;
+        }
+
+        return copy;
+    }
+
     public ApiResponse With(string header, string value)
     {
         Headers[header] = value;

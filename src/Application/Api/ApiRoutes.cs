@@ -34,6 +34,8 @@ public static class ApiRoutes
         public const string ReadModel = "read/{*path}";
         public const string Sagas = "sagas/{name}";
         public const string Saga = "sagas/{name}/{id}";
+        public const string Subject = "subjects/{subjectId}";
+        public const string SubjectKeysRewrap = "subjects/rewrap";
         public const string Health = "health";
         public const string Ready = "ready";
         public const string Stats = "stats";
@@ -83,6 +85,9 @@ public static class ApiRoutes
         new("ReadModel", Methods.Get, Templates.ReadModel, "Read models: the read routes the domain modules register under read/") { Permission = Permission.Read },
         new("StartSaga", Methods.Post, Templates.Sagas, "Start a saga (202 + status URL; Idempotency-Key makes it safe to retry)") { Permission = Permission.Execute },
         new("GetSaga", Methods.Get, Templates.Saga, "A saga's status and history") { Permission = Permission.Read },
+        new("GetSubject", Methods.Get, Templates.Subject, "Whether a data subject's key exists or it was erased") { Permission = Permission.Erase },
+        new("EraseSubject", Methods.Delete, Templates.Subject, "Erase a data subject: destroy its key, scrub read models, drop snapshots (idempotent)") { Permission = Permission.Erase, Audited = true },
+        new("RewrapSubjectKeys", Methods.Post, Templates.SubjectKeysRewrap, "Re-wrap data keys under the current master key (master-key rotation)") { Permission = Permission.Erase, Audited = true },
         new("Health", Methods.Get, Templates.Health, "Liveness", Anonymous: true) { RateLimited = false },
         new("Ready", Methods.Get, Templates.Ready, "Readiness of dependencies and background loops", Anonymous: true) { RateLimited = false },
         new("Stats", Methods.Get, Templates.Stats, "Counts, lag and last job runs") { Permission = Permission.Operate },

@@ -1,6 +1,8 @@
 using System.Reflection;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Aggregates;
+using System.Linq.Expressions;
+using Serverless.EventSourcing.Application.PersonalData;
 using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Modules;
@@ -16,9 +18,11 @@ public sealed class DomainBuilder
     private readonly AggregateRegistry _aggregates;
     private readonly ReadRoutes _readRoutes;
     private readonly OwnershipRules _ownership;
+    private readonly PersonalDataCatalog _personalData;
 
-    internal DomainBuilder(IDomainModule module, IServiceCollection services, AggregateRegistry aggregates, ReadRoutes readRoutes, OwnershipRules ownership)
+    internal DomainBuilder(IDomainModule module, IServiceCollection services, AggregateRegistry aggregates, ReadRoutes readRoutes, OwnershipRules ownership, PersonalDataCatalog personalData)
     {
+        _personalData = personalData;
         _module = module;
         Services = services;
         _aggregates = aggregates;
@@ -38,11 +42,45 @@ public sealed class DomainBuilder
         return this;
     }
 
-    /// <summary>A projection, created from the services (its constructor may take the <see cref="EventTypeRegistry"/>).</summary>
+    /// <summary>
+    /// A projection, created from the services (its constructor may take the <see cref="EventTypeRegistry"/>). One that
+    /// keeps personal data implements <see cref="IPersonalDataProjection"/>; asking for plain values, it gets them.
+    /// </summary>
     public DomainBuilder Projection<TProjection>()
         where TProjection : class, IProjection
     {
-        Services.AddSingleton<IProjection, TProjection>();
+        Services.AddSingleton<TProjection>();
+        Services.AddSingleton<IProjection>(sp => sp.GetRequiredService<TProjection>() is IPersonalDataProjection { PersonalData: PersonalDataUse.PlainValues } plain
+            ? new PlainValueProjection(plain, sp.GetRequiredService<SubjectKeys>())
+            : sp.GetRequiredService<TProjection>());
+        return this;
+    }
+
+    /// <summary>
+    /// Declares the personal fields of <typeparamref name="TEvent"/> (registered before) and whose they are: encrypted per
+    /// subject before they are stored, readable only with the <c>personal</c> permission, gone when the subject is erased.
+    /// </summary>
+    /// <param name="subject">The property holding the data subject's id (an owner id, a customer id).</param>
+    /// <param name="subjectIsStreamWhenAbsent">When that property is null, the stream id is the subject (instead of refusing the event).</param>
+    public DomainBuilder PersonalData<TEvent>(Expression<Func<TEvent, string?>> subject, bool subjectIsStreamWhenAbsent, params Expression<Func<TEvent, object?>>[] fields)
+        where TEvent : class
+    {
+        _personalData.Add(PersonalDataCatalog.Of(Events.NameOf(typeof(TEvent)), subject, subjectIsStreamWhenAbsent, fields));
+        return this;
+    }
+
+    /// <summary>Declares personal fields by their JSON names and kinds, for event types raw appends write (no class needed).</summary>
+    public DomainBuilder PersonalData(PersonalDataDeclaration declaration)
+    {
+        _personalData.Add(declaration);
+        return this;
+    }
+
+    /// <summary>A saga's input that holds personal data: encrypted in its <c>SagaStarted</c> event; its steps pass the encrypted values on.</summary>
+    public DomainBuilder PersonalSagaInput(ISagaDefinition saga, string subjectField, params PersonalField[] fields)
+    {
+        ArgumentNullException.ThrowIfNull(saga);
+        _personalData.AddSagaInput(saga.Name, new PersonalDataDeclaration($"{saga.Name} input", subjectField, false, fields));
         return this;
     }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.Aggregates;
+using Serverless.EventSourcing.Application.PersonalData;
 using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Modules;
@@ -16,11 +17,13 @@ public static class DomainModules
         var aggregates = new AggregateRegistry(AuditTrail.Register(SagaEvents.Register(new EventTypeRegistry())));
         var readRoutes = new ReadRoutes();
         var ownership = new OwnershipRules();
+        var personalData = new PersonalDataCatalog();
         foreach (var module in modules)
         {
-            module.Register(new DomainBuilder(module, services, aggregates, readRoutes, ownership));
+            module.Register(new DomainBuilder(module, services, aggregates, readRoutes, ownership, personalData));
         }
 
+        services.AddSingleton(personalData);
         services.AddSingleton(aggregates);
         services.AddSingleton(aggregates.Events);
         services.AddSingleton(readRoutes);

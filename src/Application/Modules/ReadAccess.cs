@@ -25,9 +25,19 @@ public sealed class ReadAccess
     /// <summary>Read on the stream <c>{category}-{route value}</c>, every event type; ownership rules apply.</summary>
     public static ReadAccess Stream(string category, string routeValue) => new(
         $"read on the {category} stream named by {{{routeValue}}}",
-        context => context.Access.Rights.AnyStream(Permission.Read, category) is { IsAll: true }
-            ? Task.CompletedTask // nothing to check on the stream itself: a malformed id stays the read route's own answer
-            : context.Access.RequireWholeStreamAsync(Permission.Read, StreamId.For(category, context.Route(routeValue), routeValue), context.Cancellation));
+        async context =>
+        {
+            if (context.Access.Rights.AnyStream(Permission.Read, category) is { IsAll: true })
+            {
+                // Nothing to check on the stream itself: a malformed id stays the read route's own answer.
+                context.PersonalScope = new PersonalData.PersonalScope(category, StreamId.TryParse($"{category}-{context.Route(routeValue)}", out var id, out _) ? id : null);
+                return;
+            }
+
+            var stream = StreamId.For(category, context.Route(routeValue), routeValue);
+            await context.Access.RequireWholeStreamAsync(Permission.Read, stream, context.Cancellation);
+            context.PersonalScope = new PersonalData.PersonalScope(category, stream);
+        });
 
     /// <summary>Read on every stream of <paramref name="category"/> (not only owned ones), every event type.</summary>
     public static ReadAccess Category(string category) => new(
@@ -39,6 +49,7 @@ public sealed class ReadAccess
                 throw new AccessDeniedException(Permission.Read, category, $"This read model covers every {category} stream: it needs the 'read' permission on all of category '{category}'.");
             }
 
+            context.PersonalScope = new PersonalData.PersonalScope(category);
             return Task.CompletedTask;
         });
 

@@ -9,7 +9,7 @@ using Serverless.EventSourcing.Security;
 namespace Serverless.EventSourcing.Application.Sagas;
 
 /// <summary>Starts sagas (validating input; an Idempotency-Key makes the start safe to retry) and reads their history.</summary>
-public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExecutor executor, EventTypeRegistry events)
+public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExecutor executor, EventTypeRegistry events, PersonalData.PersonalDataCatalog? personalData = null, PersonalData.PersonalDataProtector? protector = null)
 {
     /// <param name="principal">Who starts it: recorded on <c>SagaStarted</c>, and the saga's commands run on its behalf.</param>
     /// <param name="authorize">Checks the principal may start this saga with this input (throws when not); null when the caller has checked.</param>
@@ -29,6 +29,8 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
 
         // The principal is part of the key: another principal's start with the same key is another saga.
         var sagaId = idempotencyKey is null ? Guid.CreateVersion7() : IdFromKey(name, idempotencyKey, principal?.Id);
+        var compared = input;
+        input = await ProtectInputAsync(definition.Name, input, sagaId, ct);
         var metadata = new EventMetadata
         {
             CorrelationId = correlationId,
@@ -46,7 +48,7 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
         if (!created && idempotencyKey is not null)
         {
             var (state, _, _) = await executor.LoadAsync(sagaId, ct);
-            if (state.Input.GetRawText() != input.GetRawText())
+            if (!SameInput(state.Input, compared, input))
             {
                 throw new InvalidInputException("Idempotency-Key", "was already used to start this saga with a different input");
             }
@@ -54,6 +56,29 @@ public sealed class SagaService(SagaCatalog catalog, ISagaEngine engine, SagaExe
 
         return (sagaId, created);
     }
+
+    /// <summary>Encrypts the personal fields the saga declared for its input (its SagaStarted event holds the input).</summary>
+    private async Task<JsonElement> ProtectInputAsync(string saga, JsonElement input, Guid sagaId, CancellationToken ct)
+    {
+        if (personalData is null || protector is null || !personalData.TryGetSagaInput(saga, out var declaration)
+            || System.Text.Json.Nodes.JsonNode.Parse(input.GetRawText()) is not System.Text.Json.Nodes.JsonObject data)
+        {
+            return input;
+        }
+
+        var stream = SagaExecutor.StreamOf(sagaId);
+        return await protector.ProtectAsync(data, declaration, stream.Value, "body", stream, ct) is null
+            ? input
+            : JsonSerializer.SerializeToElement(data, EventJson.Options);
+    }
+
+    /// <summary>A repeated start names the same saga input: the same text, or (encryption is randomised) the same fields but the encrypted ones.</summary>
+    private bool SameInput(JsonElement stored, JsonElement plain, JsonElement protectedInput) =>
+        stored.GetRawText() == protectedInput.GetRawText()
+        || (personalData is not null && stored.ValueKind == JsonValueKind.Object && plain.ValueKind == JsonValueKind.Object
+            && stored.EnumerateObject().Select(p => p.Name).Order().SequenceEqual(plain.EnumerateObject().Select(p => p.Name).Order())
+            && stored.EnumerateObject().All(p => PersonalData.PersonalTokens.IsToken(p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString() : null)
+                || (plain.TryGetProperty(p.Name, out var given) && given.GetRawText() == p.Value.GetRawText())));
 
     private static Guid IdFromKey(string name, string key, string? principal)
     {

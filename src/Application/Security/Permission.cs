@@ -18,8 +18,11 @@ public enum Permission
     /// <summary>Read the audit trail (the <c>audit</c> category) and find what a principal wrote.</summary>
     Audit,
 
-    /// <summary>See declared personal data decrypted (without it, reads show the fields encrypted or erased).</summary>
+    /// <summary>See declared personal data decrypted (without it, reads show the redaction marker).</summary>
     Personal,
+
+    /// <summary>Erase a data subject (destroy its key) and rotate the master key's wrapping of data keys.</summary>
+    Erase,
 
     /// <summary>Record events for an end user other than itself (<c>x-user-id</c>): for trusted back ends.</summary>
     ActAs,

@@ -105,6 +105,7 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton<IApiEndpoints, ReadModelEndpoints>();
         services.AddSingleton<IApiEndpoints, SagaEndpoints>();
         services.AddSingleton<IApiEndpoints, OpenApiEndpoints>();
+        services.AddSingleton<IApiEndpoints, SubjectEndpoints>();
         services.AddSingleton<ApiDispatcher>();
         return services;
     }

@@ -5,6 +5,10 @@ using Npgsql;
 using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Modules;
+using Serverless.EventSourcing.Application.PersonalData;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.PersonalData;
+using Serverless.EventSourcing.Postgres.PersonalData;
 using Serverless.EventSourcing.Application.Messaging;
 using Serverless.EventSourcing.Application.Projections;
 using Serverless.EventSourcing.Maintenance;
@@ -32,6 +36,11 @@ namespace Serverless.EventSourcing.Hosting;
 /// </summary>
 public static partial class ServiceCollectionExtensions
 {
+    private const string SubjectKeyPool = "subject-keys";
+
+    /// <summary>Connections per instance for subject keys, beside <c>Postgres:MaxPoolSize</c> (README, "Connections").</summary>
+    public const int SubjectKeyPoolSize = 4;
+
     /// <param name="modules">The domains this host serves (their aggregates, projections, sagas and read routes).</param>
     /// <param name="postgresTokenProvider">Required when <c>Postgres:UseEntraAuthentication</c> is true.</param>
     public static IServiceCollection AddServerlessEventSourcing(
@@ -53,7 +62,7 @@ public static partial class ServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
         return services
             .AddStore(settings, postgresTokenProvider)
-            .AddWriteModel(settings, modules)
+            .AddWriteModel(settings, modules, configuration)
             .AddProjections(configuration)
             .AddSagas()
             .AddMaintenance(settings, configuration)
@@ -69,6 +78,12 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IOutageDetector, PostgresOutages>();
         services.AddHostedService<MigrateOnStartup>();
+        // Subject keys have a small pool of their own: a command fetches or makes a key while it holds its write
+        // connection, so on the shared pool a burst of first-time subjects would wait on each other's connections.
+        services.AddKeyedSingleton(SubjectKeyPool, (_, _) => PostgresDataSource.Create(
+            settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? tokenProvider : null, settings.PostgresMaxAutoPrepare, SubjectKeyPoolSize));
+        services.AddKeyedSingleton<ISubjectKeyStore>(SubjectKeyPool, (sp, _) => new PostgresSubjectKeys(sp.GetRequiredKeyedService<NpgsqlDataSource>(SubjectKeyPool)));
+        services.AddSingleton<ISubjectKeyStore>(sp => new PostgresSubjectKeys(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });
         services.AddSingleton<AppendSignal>();
         services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreLimits>(), sp.GetRequiredService<AppendSignal>()));
@@ -78,7 +93,7 @@ public static partial class ServiceCollectionExtensions
         return services;
     }
 
-    private static IServiceCollection AddWriteModel(this IServiceCollection services, EventSourcingSettings settings, IEnumerable<IDomainModule> modules)
+    private static IServiceCollection AddWriteModel(this IServiceCollection services, EventSourcingSettings settings, IEnumerable<IDomainModule> modules, IConfiguration configuration)
     {
         services.AddDomainModules(modules);
         services.AddSingleton<ICommandStore, PostgresCommandStore>();
@@ -90,6 +105,24 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton<AggregateRepository>();
         services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
         services.AddSingleton<CommandPipeline>();
+        return services.AddPersonalData(configuration);
+    }
+
+    /// <summary>Per-subject encryption of declared personal fields; without declarations events pass as they are.</summary>
+    private static IServiceCollection AddPersonalData(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(PersonalDataSettings.From(configuration));
+        services.AddSingleton<MasterKeyRing>();
+        services.AddSingleton(sp => new SubjectKeys(
+            sp.GetRequiredService<ISubjectKeyStore>(), sp.GetRequiredKeyedService<ISubjectKeyStore>(SubjectKeyPool), sp.GetRequiredService<MasterKeyRing>(),
+            sp.GetRequiredService<PersonalDataOptions>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<PersonalDataProtector>();
+        services.AddSingleton<IEventProtector>(sp => sp.GetRequiredService<PersonalDataCatalog>().Any ? sp.GetRequiredService<PersonalDataProtector>() : NoEventProtection.Instance);
+        services.AddSingleton<PersonalDataView>();
+        services.AddSingleton<SubjectErasureService>();
+        services.AddSingleton<MasterKeyRotation>();
+        // After the migrations (hosted services start in order): a wrong master key stops the host here.
+        services.AddHostedService<VerifyMasterKeysOnStartup>();
         return services;
     }
 }

@@ -23,8 +23,11 @@ public sealed class CommandPipeline(
     ISnapshotStore snapshots,
     CommandOptions options,
     TimeProvider time,
-    ILogger<CommandPipeline> logger)
+    ILogger<CommandPipeline> logger,
+    IEventProtector? protector = null)
 {
+    private readonly IEventProtector _protector = protector ?? NoEventProtection.Instance;
+
     public const int MaxIdempotencyKeyLength = 200;
 
     /// <summary>The string-and-JSON form, as HTTP delivers commands: aggregate and command by name, the payload parsed here.</summary>
@@ -179,7 +182,8 @@ public sealed class CommandPipeline(
             UserId = context.UserId,
             Principal = context.Principal?.ToRecord(),
         };
-        var eventData = decision.Events.Select(e => aggregates.Events.ToEventData(e, metadata)).ToList();
+        // Personal fields are encrypted here, before anything is stored, snapshotted or cached.
+        var eventData = await _protector.ProtectAsync(stream, decision.Events.Select(e => aggregates.Events.ToEventData(e, metadata)).ToList(), ct);
         var result = new CommandResult
         {
             Status = CommandStatus.Succeeded,
@@ -211,7 +215,7 @@ public sealed class CommandPipeline(
         }
 
         logger.LogInformation("Command {Command} appended {Count} events to {StreamId} at version {Version}", handler.Name, eventData.Count, stream.Value, result.Version);
-        await MaybeSnapshotAsync(loaded, decision.Events, result.Version, ct);
+        await MaybeSnapshotAsync(loaded, StoredForm(decision.Events, eventData, loaded.Version), result.Version, ct);
         return result;
     }
 
@@ -224,6 +228,12 @@ public sealed class CommandPipeline(
                 StreamId = stream.Value,
                 Message = "This Idempotency-Key was already used for a different request.",
             };
+
+    /// <summary>The events as stored: when personal fields were encrypted, the snapshot must fold the ciphertext, not the plain values.</summary>
+    private IReadOnlyList<object> StoredForm(IReadOnlyList<object> decided, IReadOnlyList<EventData> stored, long before) =>
+        stored.All(e => e.Subjects.Count == 0)
+            ? decided
+            : stored.Select((e, i) => aggregates.Events.Deserialize(new StoredEvent(e.Type, before + i + 1, e.Metadata.SchemaVersion, e.Data))).ToList();
 
     private async Task MaybeSnapshotAsync(LoadedAggregate loaded, IReadOnlyList<object> newEvents, long version, CancellationToken ct)
     {

@@ -9,7 +9,7 @@ namespace Serverless.EventSourcing.Postgres.EventStore;
 public sealed partial class PostgresEventStore
 {
     internal const string AppendSql =
-        "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)";
+        "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
     public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
         AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, committed: true, ct);
@@ -76,7 +76,7 @@ public sealed partial class PostgresEventStore
         signal.Pulse(envelopes);
     }
 
-    /// <summary>Adds the ten parameters of <c>es_append_events</c>.</summary>
+    /// <summary>Adds the eleven parameters of <c>es_append_events</c>.</summary>
     internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
     {
         var count = events.Count;
@@ -107,6 +107,18 @@ public sealed partial class PostgresEventStore
         parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter { Value = principals, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.Add(new NpgsqlParameter { Value = Subjects(events), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
+    /// <summary>Every subject whose key encrypted a field of the batch (most batches: none).</summary>
+    private static string[] Subjects(IReadOnlyList<EventData> events)
+    {
+        if (events.All(e => e.Subjects.Count == 0))
+        {
+            return [];
+        }
+
+        return [.. events.SelectMany(e => e.Subjects).Distinct(StringComparer.Ordinal)];
     }
 
     private static async Task<AppendResult> ReadAppendResultAsync(NpgsqlCommand command, int count, CancellationToken ct)

@@ -14,6 +14,7 @@ internal static class StoreErrors
     public const string StreamDeleted = "ES002";
     public const string DuplicateEventId = "ES003";
     public const string StreamNotFound = "ES004";
+    public const string SubjectErased = "ES007";
 
     public static Exception Translate(PostgresException ex, string streamId, ExpectedVersion expected)
     {
@@ -24,6 +25,7 @@ internal static class StoreErrors
             StreamDeleted => new StreamDeletedException(streamId),
             DuplicateEventId => new DuplicateEventIdException(streamId, current),
             StreamNotFound => new StreamNotFoundException(streamId),
+            SubjectErased => new SubjectErasedException(streamId),
             PostgresErrorCodes.UniqueViolation when ex.ConstraintName == "es_events_event_id_uk" => new DuplicateEventIdException(streamId, current),
             // Only reachable when the caller's snapshot was older than the stream (repeatable read).
             PostgresErrorCodes.UniqueViolation when ex.ConstraintName == "es_events_stream_version_uk" => new WrongExpectedVersionException(streamId, expected, current),

@@ -30,6 +30,8 @@ public sealed class BankModule : IDomainModule
         domain
             .Aggregate(AccountAggregate.Definition)
             .Ownership(AccountAggregate.Definition, AccountAggregate.Owns)
+            // The owner's name is personal: encrypted under the owner's key (the account's, when it was opened without an owner id).
+            .PersonalData<AccountOpened>(e => e.OwnerId, subjectIsStreamWhenAbsent: true, e => e.Owner)
             .Projection<BalancesProjection>()
             .Projection<StatementProjection>()
             .Projection<DailyTotalsProjection>()

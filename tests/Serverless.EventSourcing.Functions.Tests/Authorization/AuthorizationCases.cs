@@ -48,6 +48,13 @@ public static class AuthorizationCases
             return (new Request(HttpMethod.Post, "/api/sagas/transfer", new { fromAccount = from, toAccount = to, amount = 1, currency = "EUR" }), [HttpStatusCode.Accepted]);
         },
         ["GetSaga"] = _ => Ok(new Request(HttpMethod.Get, $"/api/sagas/transfer/{Guid.NewGuid()}"), HttpStatusCode.NotFound),
+        ["GetSubject"] = async h =>
+        {
+            var id = await h.Client.OpenAccountAsync();
+            return Case(new Request(HttpMethod.Get, $"/api/subjects/account-{id}"), HttpStatusCode.OK);
+        },
+        ["EraseSubject"] = async h => Case(new Request(HttpMethod.Delete, $"/api/subjects/account-{await h.Client.OpenAccountAsync()}"), HttpStatusCode.OK),
+        ["RewrapSubjectKeys"] = _ => Ok(new Request(HttpMethod.Post, "/api/subjects/rewrap"), HttpStatusCode.OK),
         ["Health"] = _ => Ok(new Request(HttpMethod.Get, "/api/health"), HttpStatusCode.OK),
         ["Ready"] = _ => Ok(new Request(HttpMethod.Get, "/api/ready"), HttpStatusCode.OK, HttpStatusCode.ServiceUnavailable),
         ["Stats"] = _ => Ok(new Request(HttpMethod.Get, "/api/stats"), HttpStatusCode.OK),
@@ -125,6 +132,7 @@ public static class AuthorizationCases
 
     private static HttpClient RightClient(ApiHost host, Permission? permission) => permission switch
     {
+        Permission.Erase => host.TokenClient("privacy-1", "privacy"),
         Permission.Operate => host.KeyClient("ops"),
         Permission.Write => host.TokenClient("writer-1", "writer"),
         Permission.Execute => host.TokenClient("teller-1", "teller"),

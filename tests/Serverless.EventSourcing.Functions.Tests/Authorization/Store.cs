@@ -15,7 +15,8 @@ public static class Store
             (select count(*) from es_idempotency_keys),
             (select count(*) from es_projection_rebuilds),
             (select count(*) from es_dead_letters where status <> 'parked'),
-            (select count(*) from es_saga_runs))
+            (select count(*) from es_saga_runs),
+            (select count(*) from es_subject_keys where wrapped_key is null))
         """;
 
     public static async Task<string> FingerprintAsync(ApiHost host)

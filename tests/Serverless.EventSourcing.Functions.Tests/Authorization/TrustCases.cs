@@ -167,6 +167,37 @@ public static class TrustCases
             using var reader = host.TokenClient("reader-4", "reader");
             await (await reader.GetAsync($"/api/events?principal={principal}")).ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
         },
+        ["personal values show in plain only to principals with the personal permission, on what it reaches"] = async host =>
+        {
+            const string owner = "Ida Private";
+            using var self = host.TokenClient("ida", "selfservice");
+            var id = Api.NewId();
+            Assert.Equal(HttpStatusCode.OK, (await self.PostAsync($"/api/aggregates/account/{id}/commands/open", Api.Json(new { owner, currency = "EUR", ownerId = "ida" }))).StatusCode);
+            async Task<string?> OwnerAsync(HttpClient client) =>
+                (await (await client.GetAsync($"/api/aggregates/account/{id}")).JsonAsync()).GetProperty("state").GetProperty("owner").GetString();
+
+            using var privacy = host.TokenClient("dpo-1", "privacy");
+            using var reader = host.TokenClient("reader-9", "reader");
+            Assert.Equal(owner, await OwnerAsync(self));       // personal on its own account
+            Assert.Equal(owner, await OwnerAsync(privacy));    // personal everywhere
+            Assert.Equal(owner, await OwnerAsync(host.Client)); // the legacy key: every permission
+            Assert.Equal("[personal]", await OwnerAsync(reader));
+
+            // Reads across streams and the live feed redact for a reader too; the stored value is never the plain one
+            var logged = (await (await reader.GetAsync($"/api/events?category=account&limit=1000")).JsonAsync()).GetProperty("events").EnumerateArray()
+                .Single(e => e.GetProperty("streamId").GetString() == $"account-{id}");
+            Assert.Equal("[personal]", logged.GetProperty("data").GetProperty("owner").GetString());
+            var (live, _) = await SseClient.OpenAsync(reader, $"/api/streams/account-{id}/live?fromVersion=1");
+            await using (live)
+            {
+                Assert.Equal("[personal]", (await live!.ReadEventsAsync(1, TimeSpan.FromSeconds(30))).Single().Json.GetProperty("data").GetProperty("owner").GetString());
+            }
+
+            await using var connection = new Npgsql.NpgsqlConnection(host.Database.ConnectionString);
+            await connection.OpenAsync();
+            await using var stored = new Npgsql.NpgsqlCommand("select data::text from es_events where stream_id = $1", connection) { Parameters = { new() { Value = $"account-{id}" } } };
+            Assert.DoesNotContain(owner, (string)(await stored.ExecuteScalarAsync())!, StringComparison.Ordinal);
+        },
         ["without a credential the probes answer, and ready tells no more than the status"] = async host =>
         {
             using var anonymous = host.NewClientWithoutKey();

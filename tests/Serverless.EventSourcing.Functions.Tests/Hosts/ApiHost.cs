@@ -23,6 +23,8 @@ public abstract class ApiHost : IAsyncLifetime
         ["appender"] = "read:note write:note",
         ["writeonly"] = "write:note",
         ["depositwatch"] = "read:account:MoneyDeposited",
+        ["privacy"] = "erase personal read",
+        ["selfservice"] = "read:account@own execute:account@own personal:account@own",
     };
 
     /// <summary>Named API keys of the test deployment (the key and its roles); settings hold only their digests.</summary>
@@ -67,6 +69,10 @@ public abstract class ApiHost : IAsyncLifetime
             ["Auth:RequireHttpsMetadata"] = "false",
             ["Auth:MetadataRefreshSeconds"] = "1",
         };
+        foreach (var (key, value) in TestMasterKeys.Settings)
+        {
+            settings[key] = value;
+        }
         foreach (var (role, grants) in Roles)
         {
             settings[$"Auth:Roles:{role}"] = grants;

@@ -28,7 +28,7 @@ public static class OrderAggregate
             .On<StatusChanged>((s, e) => s with { Status = e.Status })
             .On<OrderCancelled>((s, _) => s with { Status = OrderState.Cancelled })
             .Command<Create>("create", (s, c) => s.Status == OrderState.None
-                ? Decision.Accept(new OrderCreated(c.Customer))
+                ? Decision.Accept(new OrderCreated(c.Customer, c.ShippingAddress))
                 : Decision.Reject(AlreadyExists, "The order exists."), creates: true)
             .Command<AddItem>("add-item", (s, c) => s.Status switch
             {
@@ -41,7 +41,7 @@ public static class OrderAggregate
                 (OrderState.Cancelled, _) => Decision.Reject(NotOpen, "The order is cancelled."),
                 (OrderState.Shipped, _) => Decision.Reject(AlreadyShipped, "The order has shipped."),
                 (_, OrderState.Shipped) when s.Lines.IsEmpty => Decision.Reject(Empty, "An empty order cannot ship."),
-                _ => Decision.Accept(new StatusChanged(c.Status)),
+                _ => Decision.Accept(new StatusChanged(c.Status, c.DeliveryNote, c.Customer)),
             })
             .Command<Cancel>("cancel", (s, c) => s.Status switch
             {

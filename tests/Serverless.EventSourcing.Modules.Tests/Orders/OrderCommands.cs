@@ -5,9 +5,16 @@ namespace Serverless.EventSourcing.Modules.Tests.Orders;
 /// <summary>Command payloads, as posted to <c>/api/aggregates/order/{id}/commands/{name}</c>.</summary>
 public static class OrderCommands
 {
-    public sealed record Create(string Customer) : ICommand
+    public sealed record Create(string Customer, string? ShippingAddress = null) : ICommand
     {
-        public void Validate() => Require.NotBlank(Customer, "customer", 100);
+        public void Validate()
+        {
+            Require.NotBlank(Customer, "customer", 100);
+            if (ShippingAddress is not null)
+            {
+                Require.NotBlank(ShippingAddress, "shippingAddress", 500);
+            }
+        }
     }
 
     public sealed record AddItem(string Sku, int Quantity, long UnitPrice) : ICommand
@@ -21,7 +28,8 @@ public static class OrderCommands
     }
 
     /// <param name="Status">paid or shipped.</param>
-    public sealed record ChangeStatus(string Status) : ICommand
+    /// <param name="DeliveryNote">For the courier; from the fulfilment saga it arrives already encrypted, so it is not checked for length.</param>
+    public sealed record ChangeStatus(string Status, string? DeliveryNote = null, string? Customer = null) : ICommand
     {
         public void Validate()
         {

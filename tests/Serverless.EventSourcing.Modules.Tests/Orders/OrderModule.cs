@@ -1,6 +1,7 @@
 using System.Net;
 using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Modules;
+using Serverless.EventSourcing.Application.PersonalData;
 using Serverless.EventSourcing.Projections;
 using static Serverless.EventSourcing.Modules.Tests.Orders.OrderEvents;
 
@@ -25,13 +26,17 @@ public sealed class OrderModule : IDomainModule
             .Projection<OrderSummaryProjection>()
             .Migrations(typeof(OrderModule).Assembly, "Orders.Migrations.")
             .ReadRoute("orders/{id}", "An order's summary", ReadAccess.Stream("order", "id"), SummaryAsync)
-            .Saga(FulfilmentSaga.Definition);
+            .Saga(FulfilmentSaga.Definition)
+            // A shipping address belongs to the customer, whatever order carries it: another subject than the stream.
+            .PersonalData<OrderCreated>(e => e.Customer, subjectIsStreamWhenAbsent: false, e => e.ShippingAddress)
+            .PersonalData<StatusChanged>(e => e.Customer, subjectIsStreamWhenAbsent: false, e => e.DeliveryNote)
+            .PersonalSagaInput(FulfilmentSaga.Definition, "customer", new PersonalField("deliveryNote", PersonalKind.String));
     }
 
     private static async Task<ApiResponse> SummaryAsync(ApiContext context, IReadModelQueries queries)
     {
         var rows = await queries.QueryAsync(
-            $"select order_id as \"orderId\", customer, status, items, total, version from {OrderSummaryProjection.Table} where order_id = $1", context.Route("id"));
+            $"select order_id as \"orderId\", customer, status, items, total, shipping_address as \"shippingAddress\", version from {OrderSummaryProjection.Table} where order_id = $1", context.Route("id"));
         return rows.Count == 0
             ? ApiResponse.Problem(Problem.NotFound($"No order {context.Route("id")} (yet)."))
             : ApiResponse.Of(HttpStatusCode.OK, rows[0]);

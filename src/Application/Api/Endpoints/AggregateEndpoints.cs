@@ -49,6 +49,7 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
 
         var stream = Streams.StreamId.For(definition.Category, context.Route("id"), "id");
         await context.Access.RequireWholeStreamAsync(Permission.Read, stream, context.Cancellation);
+        context.PersonalScope = new PersonalData.PersonalScope(stream.Category, stream);
         var asOfVersion = context.QueryLong("asOfVersion");
         var asOf = context.QueryTime("asOf");
         if (asOfVersion is not null && asOf is not null)

@@ -11,7 +11,7 @@ namespace Serverless.EventSourcing.Application.Api.Endpoints;
 /// Everything is checked before the stream opens (400, 410, 503 at the cap); <c>Last-Event-ID</c> wins over the query's
 /// starting point, since a reconnecting EventSource repeats the original URL.
 /// </summary>
-public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscriptions) : IApiEndpoints
+public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscriptions, PersonalData.PersonalDataView personalData) : IApiEndpoints
 {
     private const string LastEventId = "Last-Event-ID";
 
@@ -41,7 +41,7 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
         }
 
         // Without a starting point: only what is appended from now on.
-        return Open(new StreamLiveSource(store, stream, from ?? (info?.Version ?? 0) + 1, visible.Types));
+        return Open(personalData.Rendering(new StreamLiveSource(store, stream, from ?? (info?.Version ?? 0) + 1, visible.Types), context.Access, stream));
     }
 
     private async Task<ApiResponse> SubscribeEventsAsync(ApiContext context)
@@ -67,7 +67,7 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
             start = await store.LogStartAfterAsync(after, context.Cancellation);
         }
 
-        return Open(new LogLiveSource(store, start, category, types is null ? null : new HashSet<string>(types, StringComparer.Ordinal), context.Access.Rights.Visible()));
+        return Open(personalData.Rendering(new LogLiveSource(store, start, category, types is null ? null : new HashSet<string>(types, StringComparer.Ordinal), context.Access.Rights.Visible()), context.Access, null));
     }
 
     private ApiResponse Open(ILiveSource source)

@@ -25,6 +25,8 @@ public sealed class ReadModelEndpoints(ReadRoutes routes, IReadModelQueries quer
 
         var routed = context.WithRouteValues(match.Values);
         await match.Route.Access.CheckAsync(routed);
-        return await match.Route.Handler(routed, queries);
+        var response = await match.Route.Handler(routed, queries);
+        context.PersonalScope = routed.PersonalScope;
+        return response;
     }
 }

@@ -40,6 +40,7 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
 
         var sagaId = Guid.TryParse(context.Route("id"), out var parsed) ? parsed : throw new InvalidInputException("id", "must be a UUID");
         await context.Access.RequireWholeStreamAsync(Permission.Read, SagaExecutor.StreamOf(sagaId), context.Cancellation);
+        context.PersonalScope = new PersonalData.PersonalScope(EventSourcing.Sagas.SagaEvents.Category, SagaExecutor.StreamOf(sagaId));
         var (state, version, history) = await executor.LoadAsync(sagaId, context.Cancellation);
         if (!state.Started || state.Saga != name)
         {

@@ -26,6 +26,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
         }
 
         await context.Access.RequireWholeStreamAsync(Permission.Read, stream, context.Cancellation);
+        context.PersonalScope = new PersonalData.PersonalScope(stream.Category, stream);
         var snapshot = await snapshots.LoadAsync(stream, definition!.StateSchemaVersion, ct: context.Cancellation);
         return snapshot is null
             ? ApiResponse.Problem(Problem.NotFound($"{stream.Value} has no snapshot."))
@@ -41,6 +42,7 @@ public sealed class SnapshotEndpoints(ISnapshotStore snapshots, AggregateReposit
         }
 
         await context.Access.StreamAsync(Permission.Operate, stream, context.Cancellation);
+        context.PersonalScope = new PersonalData.PersonalScope(stream.Category, stream);
         var loaded = await repository.LoadAsync(definition!, stream, ct: context.Cancellation);
         if (!loaded.Exists || loaded.IsDeleted)
         {

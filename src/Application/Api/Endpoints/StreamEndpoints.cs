@@ -7,7 +7,7 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
 /// <summary>Raw stream routes: append, read, metadata, version, tombstone.</summary>
-public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
+public sealed class StreamEndpoints(IEventStore store, IEventProtector protector) : IApiEndpoints
 {
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
@@ -32,7 +32,8 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
         }
 
-        var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, request.Events, context.Cancellation);
+        var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
+        var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
         var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
         return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
     }
@@ -41,6 +42,7 @@ public sealed class StreamEndpoints(IEventStore store) : IApiEndpoints
     {
         var stream = StreamId.Parse(context.Route("streamId"));
         var visible = await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
+        context.PersonalScope = new PersonalData.PersonalScope(stream.Category, stream);
         var direction = context.Query("direction")?.ToLowerInvariant() switch
         {
             null or "forward" => ReadDirection.Forward,

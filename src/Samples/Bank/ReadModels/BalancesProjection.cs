@@ -4,10 +4,18 @@ using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Samples.Bank.ReadModels;
 
-/// <summary>One row per account: owner, currency, balance, status.</summary>
+/// <summary>
+/// One row per account: owner, currency, balance, status. The owner's name is kept as it is stored, encrypted: the read
+/// route shows it to callers with <c>personal</c>, and an erasure leaves nothing readable to scrub.
+/// </summary>
 public sealed class BalancesProjection(EventTypeRegistry events)
-    : AccountProjection(events, ProjectionName, [typeof(AccountOpened), typeof(MoneyDeposited), typeof(MoneyWithdrawn), typeof(AccountFrozen), typeof(AccountUnfrozen), typeof(AccountClosed)], Table)
+    : AccountProjection(events, ProjectionName, [typeof(AccountOpened), typeof(MoneyDeposited), typeof(MoneyWithdrawn), typeof(AccountFrozen), typeof(AccountUnfrozen), typeof(AccountClosed)], Table),
+      IPersonalDataProjection
 {
+    public PersonalDataUse PersonalData => PersonalDataUse.Ciphertext;
+
+    public Task ScrubAsync(string subject, IReadModelSession session, CancellationToken ct) => Task.CompletedTask;
+
     public const string ProjectionName = "balances";
     public const string Table = "es_rm_account_balances";
 

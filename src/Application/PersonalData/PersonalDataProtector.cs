@@ -1,0 +1,111 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Store;
+using Serverless.EventSourcing.Streams;
+
+namespace Serverless.EventSourcing.Application.PersonalData;
+
+/// <summary>
+/// Encrypts the declared personal fields of events (and saga inputs) before anything stores them: each value becomes a
+/// <see cref="PersonalTokens"/> string under its subject's key, and the event names its subjects so the store commits
+/// it only while their keys exist. A value that is already a token of the same subject (a saga passing on its input)
+/// stays as it is; a token of another subject, a value of the wrong kind or a missing subject id is 400.
+/// </summary>
+public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKeys keys) : IEventProtector
+{
+    public async ValueTask<IReadOnlyList<EventData>> ProtectAsync(StreamId stream, IReadOnlyList<EventData> events, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (!events.Any(e => catalog.TryGet(e.Type, out _)))
+        {
+            return events;
+        }
+
+        var protectedEvents = new List<EventData>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (!catalog.TryGet(e.Type, out var declaration))
+            {
+                protectedEvents.Add(e);
+                continue;
+            }
+
+            if (JsonNode.Parse(e.Data) is not JsonObject data)
+            {
+                throw new InvalidInputException($"events[{i}].data", $"must be a JSON object: {e.Type} holds personal data");
+            }
+
+            var subject = await ProtectAsync(data, declaration, stream.Value, $"events[{i}].data", stream, ct);
+            protectedEvents.Add(subject is null ? e : e with { Data = data.ToJsonString(EventJson.Options), Subjects = [subject] });
+        }
+
+        return protectedEvents;
+    }
+
+    /// <summary>Encrypts the declared fields of <paramref name="data"/> in place; returns the subject, or null when no field was present.</summary>
+    /// <param name="field">How the caller names <paramref name="data"/> in errors.</param>
+    public async Task<string?> ProtectAsync(JsonObject data, PersonalDataDeclaration declaration, string fallbackSubject, string field, StreamId stream, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(declaration);
+        var present = declaration.Fields.Where(f => data[f.Name] is not null).ToList();
+        if (present.Count == 0)
+        {
+            return null;
+        }
+
+        var subject = Subject(data, declaration, fallbackSubject, field);
+        byte[]? key = null;
+        foreach (var personal in present)
+        {
+            var value = data[personal.Name]!;
+            if (value is JsonValue text && text.TryGetValue(out string? token) && PersonalTokens.IsToken(token))
+            {
+                if (!PersonalTokens.TryParse(token, out var owner, out _) || owner != subject)
+                {
+                    throw new InvalidInputException($"{field}.{personal.Name}", "holds an encrypted value of another data subject");
+                }
+
+                continue;
+            }
+
+            CheckKind(value, personal, $"{field}.{personal.Name}");
+            key ??= await keys.ForEncryptionAsync(subject, ct) ?? throw new SubjectErasedException(stream.Value);
+            data[personal.Name] = PersonalTokens.Seal(subject, key, value.ToJsonString(EventJson.Options));
+        }
+
+        return subject;
+    }
+
+    private static string Subject(JsonObject data, PersonalDataDeclaration declaration, string fallback, string field)
+    {
+        var node = data[declaration.SubjectField];
+        if (node is null)
+        {
+            return declaration.SubjectIsStreamWhenAbsent
+                ? fallback
+                : throw new InvalidInputException($"{field}.{declaration.SubjectField}", "is required: it names the data subject of the personal data this event holds");
+        }
+
+        return node is JsonValue value && value.TryGetValue(out string? subject) && subject.Trim().Length is > 0 and <= 200 && StorableText.IsStorable(subject)
+            ? subject
+            : throw new InvalidInputException($"{field}.{declaration.SubjectField}", "must be a data subject's id: a string of 1 to 200 characters");
+    }
+
+    private static void CheckKind(JsonNode value, PersonalField personal, string field)
+    {
+        var kind = value.GetValueKind();
+        var fits = personal.Kind switch
+        {
+            PersonalKind.String => kind == JsonValueKind.String,
+            PersonalKind.Number => kind == JsonValueKind.Number,
+            _ => kind == JsonValueKind.Object,
+        };
+        if (!fits)
+        {
+            throw new InvalidInputException(field, $"is personal data declared as a {personal.Kind.ToString().ToLowerInvariant()}; a {kind.ToString().ToLowerInvariant()} was sent");
+        }
+    }
+}

@@ -1,0 +1,86 @@
+using Npgsql;
+
+namespace Serverless.EventSourcing.Modules.Tests.PersonalData;
+
+/// <summary>Bad personal input is refused, and a key destroyed while a command is in flight leaves nothing committed under it.</summary>
+public sealed class PersonalDataRulesTests(PersonalDataHost host) : IClassFixture<PersonalDataHost>
+{
+    private static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    [Theory]
+    [InlineData("account", """{"owner":42,"currency":"EUR","ownerId":"s-1"}""", "events[0].data.owner", "declared as a string")]
+    [InlineData("account", """{"owner":{"first":"Ada"},"currency":"EUR"}""", "events[0].data.owner", "declared as a string")]
+    [InlineData("order", """{"shippingAddress":"1 Main St"}""", "events[0].data.customer", "required")]
+    [InlineData("order", """{"customer":"","shippingAddress":"1 Main St"}""", "events[0].data.customer", "data subject's id")]
+    [InlineData("order", """{"customer":7,"shippingAddress":"1 Main St"}""", "events[0].data.customer", "data subject's id")]
+    public async Task A_personal_field_of_the_wrong_kind_or_a_missing_subject_is_400_naming_it_and_writes_nothing(string category, string data, string field, string why)
+    {
+        var stream = $"{category}-{OrdersHost.NewId()}";
+        var type = category == "account" ? "AccountOpened" : "OrderCreated";
+        var response = await host.Client.PostAsync($"/api/streams/{stream}/events", new StringContent($$"""{"events":[{"type":"{{type}}","data":{{data}}}]}""", Encoding.UTF8, "application/json"));
+
+        var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{stream}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_token_of_another_subject_in_a_personal_field_is_400()
+    {
+        var account = OrdersHost.NewId();
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync($"/api/aggregates/account/{account}/commands/open", Json(new { owner = "Ada", currency = "EUR", ownerId = "s-ada" }))).StatusCode);
+        await using var connection = new NpgsqlConnection(host.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var read = new NpgsqlCommand("select data::json->>'owner' from es_events where stream_id = $1", connection) { Parameters = { new() { Value = $"account-{account}" } } };
+        var token = (string)(await read.ExecuteScalarAsync())!;
+        Assert.StartsWith("pd1.", token, StringComparison.Ordinal);
+
+        var stolen = await host.Client.PostAsync($"/api/streams/account-{OrdersHost.NewId()}/events", Json(new { events = new[] { new { type = "AccountOpened", data = new { owner = token, currency = "EUR", ownerId = "s-mallory" } } } }));
+        Assert.Equal(HttpStatusCode.BadRequest, stolen.StatusCode);
+        Assert.Contains("another data subject", await stolen.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_key_destroyed_while_a_command_on_its_subject_is_in_flight_leaves_nothing_committed_under_it()
+    {
+        // Given a subject whose key this instance holds (its first account is open)
+        var subject = "race-" + OrdersHost.NewId();
+        Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync($"/api/aggregates/account/{OrdersHost.NewId()}/commands/open", Json(new { owner = "Racer One", currency = "EUR", ownerId = subject }))).StatusCode);
+
+        // And an erasure under way in another transaction (as from another instance: this one still holds the key)
+        await using var eraser = new NpgsqlConnection(host.Database.ConnectionString);
+        await eraser.OpenAsync();
+        await using var erasure = await eraser.BeginTransactionAsync();
+        await using (var erase = new NpgsqlCommand("select * from es_erase_subject($1)", eraser, erasure) { Parameters = { new() { Value = subject } } })
+        {
+            await erase.ExecuteNonQueryAsync();
+        }
+
+        // When a command encrypts the subject's data with the key it holds and reaches its commit
+        var second = OrdersHost.NewId();
+        var command = host.Client.PostAsync($"/api/aggregates/account/{second}/commands/open", Json(new { owner = "Racer Two", currency = "EUR", ownerId = subject }));
+        await WaitUntilAsync(async () => await host.CountAsync("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%es_append_events%'") > 0);
+        Assert.False(command.IsCompleted, "the command's commit waits for the erasure");
+
+        // And the erasure commits
+        await erasure.CommitAsync();
+
+        // Then the command is refused and nothing of it was written
+        var response = await command;
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Contains("subject-erased", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0L, await host.CountAsync("select count(*) from es_events where stream_id = $1", $"account-{second}"));
+    }
+
+    private async Task WaitUntilAsync(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the condition did not hold in time");
+            await Task.Delay(20);
+        }
+    }
+}
