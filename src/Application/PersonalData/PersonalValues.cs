@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Serverless.EventSourcing.Events;
@@ -62,6 +63,111 @@ public static class PersonalValues
         Replace(tokens, _ => true, keys);
         return root.ToJsonString(EventJson.Options);
     }
+
+    /// <summary>A token found in UTF-8 JSON: where its string (quotes included) lies, and the envelope category around it.</summary>
+    public sealed record Located(int Start, int Length, string Subject, byte[] Sealed, string? Category);
+
+    /// <summary>
+    /// Every token of <paramref name="json"/> in one reader pass, no tree: an object that names a <c>streamId</c> and a
+    /// <c>category</c> (an event envelope) gives that category to the values after them, as envelopes are written.
+    /// A token before them keeps the outer category, so it is shown only as the outer scope allows.
+    /// </summary>
+    public static List<Located> Locate(ReadOnlySpan<byte> json, string? category = null)
+    {
+        var found = new List<Located>();
+        var frames = new Stack<(string? Category, bool Stream, string? Own)>();
+        var current = (Category: category, Stream: false, Own: (string?)null);
+        var reader = new Utf8JsonReader(json);
+        string? member = null;
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    frames.Push(current);
+                    current = (Effective(current), false, null);
+                    member = null;
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    current = frames.Pop();
+                    member = null;
+                    break;
+                case JsonTokenType.PropertyName:
+                    member = reader.GetString();
+                    break;
+                case JsonTokenType.String:
+                    if (!reader.ValueIsEscaped && reader.ValueSpan.StartsWith("pd1."u8)
+                        && PersonalTokens.TryParse(System.Text.Encoding.UTF8.GetString(reader.ValueSpan), out var subject, out var sealedBytes))
+                    {
+                        found.Add(new Located((int)reader.TokenStartIndex, reader.ValueSpan.Length + 2, subject, sealedBytes, Effective(current)));
+                    }
+                    else if (member == "streamId")
+                    {
+                        current.Stream = true;
+                    }
+                    else if (member == "category")
+                    {
+                        current.Own = reader.GetString();
+                    }
+
+                    member = null;
+                    break;
+                default:
+                    member = null;
+                    break;
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary><paramref name="json"/> with each located token replaced as <see cref="Replace"/> does, every other byte kept.</summary>
+    public static byte[] Splice(ReadOnlySpan<byte> json, IReadOnlyList<Located> tokens, Func<Located, bool> reveal, IReadOnlyDictionary<string, byte[]> keys)
+    {
+        ArgumentNullException.ThrowIfNull(tokens);
+        ArgumentNullException.ThrowIfNull(reveal);
+        var output = new ArrayBufferWriter<byte>(json.Length + 64);
+        var ciphers = new Dictionary<string, System.Security.Cryptography.AesGcm>(StringComparer.Ordinal);
+        try
+        {
+            var at = 0;
+            foreach (var token in tokens)
+            {
+                output.Write(json[at..token.Start]);
+                var plain = !keys.TryGetValue(token.Subject, out var key) || !reveal(token)
+                    ? null
+                    : PersonalTokens.Open(token.Subject, Cipher(ciphers, token.Subject, key), token.Sealed);
+                var replacement = plain ?? JsonSerializer.Serialize(key is null ? PersonalTokens.ErasedMarker : PersonalTokens.RedactedMarker);
+                output.Write(System.Text.Encoding.UTF8.GetBytes(replacement));
+                at = token.Start + token.Length;
+            }
+
+            output.Write(json[at..]);
+            return output.WrittenSpan.ToArray();
+        }
+        finally
+        {
+            foreach (var cipher in ciphers.Values)
+            {
+                cipher.Dispose();
+            }
+        }
+    }
+
+    private static System.Security.Cryptography.AesGcm Cipher(Dictionary<string, System.Security.Cryptography.AesGcm> ciphers, string subject, byte[] key)
+    {
+        if (!ciphers.TryGetValue(subject, out var cipher))
+        {
+            cipher = PersonalTokens.Cipher(key);
+            ciphers[subject] = cipher;
+        }
+
+        return cipher;
+    }
+
+    private static string? Effective((string? Category, bool Stream, string? Own) frame) => frame.Stream && frame.Own is not null ? frame.Own : frame.Category;
 
     private static void Walk(JsonNode node, string? category, List<Found> found)
     {
