@@ -44,8 +44,17 @@ public sealed class PostgresSubjectKeys(NpgsqlDataSource dataSource) : ISubjectK
         command.Parameters.AddWithValue(key.Subject);
         command.Parameters.AddWithValue(key.MasterVersion);
         command.Parameters.AddWithValue(key.WrappedKey);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? Read(reader) : SubjectKeyState.Unknown;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            if (await reader.ReadAsync(ct))
+            {
+                return Read(reader);
+            }
+        }
+
+        // Another instance's insert of the same subject won the conflict while this statement ran: its snapshot predates
+        // that commit, so the row is read again by a statement of its own.
+        return (await ReadAsync([key.Subject], ct)).GetValueOrDefault(key.Subject) ?? SubjectKeyState.Unknown;
     }
 
     public async Task<SubjectErasure> EraseAsync(string subject, IReadOnlyList<IPersonalDataProjection> scrubbers, CancellationToken ct)

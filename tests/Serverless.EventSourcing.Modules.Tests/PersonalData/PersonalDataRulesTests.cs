@@ -43,6 +43,40 @@ public sealed class PersonalDataRulesTests(PersonalDataHost host) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_subjects_first_command_while_another_instance_makes_its_key_uses_that_key()
+    {
+        // Given another instance making a new subject's data key, its insert not yet committed
+        var subject = "first-" + OrdersHost.NewId();
+        var ring = new Application.PersonalData.MasterKeyRing(new Application.PersonalData.PersonalDataOptions
+        {
+            MasterKeys = new Dictionary<int, byte[]> { [1] = Convert.FromBase64String(TestMasterKeys.Version1) },
+            CurrentVersion = 1,
+        });
+        var (_, wrapped) = ring.NewKey(subject);
+        await using var other = new NpgsqlConnection(host.Database.ConnectionString);
+        await other.OpenAsync();
+        await using var making = await other.BeginTransactionAsync();
+        await using (var insert = new NpgsqlCommand("insert into es_subject_keys (subject, master_version, wrapped_key) values ($1, $2, $3)", other, making))
+        {
+            insert.Parameters.AddWithValue(subject);
+            insert.Parameters.AddWithValue(wrapped.MasterVersion);
+            insert.Parameters.AddWithValue(wrapped.WrappedKey);
+            await insert.ExecuteNonQueryAsync();
+        }
+
+        // When this instance's first command for the subject tries to make the key too, and the other commits first
+        var account = OrdersHost.NewId();
+        var command = host.Client.PostAsync($"/api/aggregates/account/{account}/commands/open", Json(new { owner = "First Comer", currency = "EUR", ownerId = subject }));
+        await WaitUntilAsync(async () => await host.CountAsync("select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%insert into es_subject_keys%' and pid <> pg_backend_pid()") > 0);
+        await making.CommitAsync();
+
+        // Then the command succeeds under the key the other instance made
+        var response = await command;
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal(1L, await host.CountAsync("select count(*) from es_events where stream_id = $1", $"account-{account}"));
+    }
+
+    [Fact]
     public async Task A_key_destroyed_while_a_command_on_its_subject_is_in_flight_leaves_nothing_committed_under_it()
     {
         // Given a subject whose key this instance holds (its first account is open)
