@@ -7,6 +7,8 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) => Inner.AppendAsync(stream, expected, events, ct);
 
+    public virtual Task<IReadOnlyList<AppendResult>> AppendStreamsAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default) => Inner.AppendStreamsAsync(appends, ct);
+
     public virtual Task<StreamSlice> ReadStreamAsync(StreamId stream, long fromVersion, int limit, ReadDirection direction = ReadDirection.Forward, CancellationToken ct = default) => Inner.ReadStreamAsync(stream, fromVersion, limit, direction, ct);
 
     public virtual Task<IReadOnlyList<StoredEvent>> ReadForFoldAsync(StreamId stream, long afterVersion, long toVersion, CancellationToken ct = default) => Inner.ReadForFoldAsync(stream, afterVersion, toVersion, ct);

@@ -26,6 +26,9 @@ public static class Telemetry
     public static Histogram<double> AppendDuration { get; } =
         Meter.CreateHistogram<double>("es.append.duration", "s", "Time of one append round trip, by outcome (appended, duplicate, conflict, failed)");
 
+    public static Histogram<long> AppendBatchSize { get; } =
+        Meter.CreateHistogram<long>("es.append.batch.size", "{append}", "Appends the group-commit writer wrote in one transaction");
+
     public static Histogram<double> CommandDuration { get; } =
         Meter.CreateHistogram<double>("es.command.duration", "s", "Time of one command, by aggregate, command and outcome");
 

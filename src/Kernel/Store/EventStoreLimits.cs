@@ -8,4 +8,17 @@ public sealed record EventStoreLimits
     public int MaxEventsPerAppend { get; init; } = 1000;
 
     public int MaxReadLimit { get; init; } = ReadLimits.MaxBatch;
+
+    /// <summary>
+    /// Group commit: the most appends one transaction writes when callers arrive together (1 turns it off). Each runs
+    /// in a subtransaction, and PostgreSQL keeps 64 subtransactions per backend in shared memory before every snapshot
+    /// must look further, so this stays below 64.
+    /// </summary>
+    public int MaxAppendsPerTransaction { get; init; } = 32;
+
+    /// <summary>How many group-commit transactions one store instance keeps in flight at once.</summary>
+    public int GroupCommitWriters { get; init; } = 2;
+
+    /// <summary>The most streams one multi-stream append may touch.</summary>
+    public int MaxStreamsPerAppend { get; init; } = 100;
 }

@@ -16,6 +16,16 @@ public interface IEventStore
     /// <exception cref="InvalidInputException">The batch breaks a limit or is malformed; nothing was written.</exception>
     Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default);
 
+    /// <summary>
+    /// Appends to several streams in one transaction: every stream's events are committed, or none. Each stream is
+    /// checked against its own expected version and idempotency rules; a retry of the whole request with the same event
+    /// ids returns the original results. A stream may appear once.
+    /// </summary>
+    /// <returns>One result per stream, in the order given.</returns>
+    /// <exception cref="MultiStreamAppendException">At least one stream refused; nothing was written. Names each refusal.</exception>
+    /// <exception cref="InvalidInputException">A stream appears twice, there are too many streams or events, or an append is malformed.</exception>
+    Task<IReadOnlyList<AppendResult>> AppendStreamsAsync(IReadOnlyList<StreamAppend> appends, CancellationToken ct = default);
+
     /// <summary>Reads a stream from <paramref name="fromVersion"/> (inclusive) forwards, or backwards from it.</summary>
     Task<StreamSlice> ReadStreamAsync(StreamId stream, long fromVersion, int limit, ReadDirection direction = ReadDirection.Forward, CancellationToken ct = default);
 

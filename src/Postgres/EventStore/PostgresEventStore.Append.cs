@@ -11,8 +11,21 @@ public sealed partial class PostgresEventStore
     internal const string AppendSql =
         "select appended_version, appended_position, was_duplicate, appended_at from es_append_events($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)";
 
-    public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
-        AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, committed: true, ct);
+    /// <summary>
+    /// Appends on its own, through the group-commit writer: alone when no other append is in flight, else in one
+    /// transaction with the appends that arrived meanwhile, each still checked on its own and answered on its own.
+    /// </summary>
+    public async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    {
+        var metadata = AppendValidator.Validate(events, limits);
+        if (writer is null)
+        {
+            return await AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, metadata, committed: true, ct);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return await writer.SubmitAsync(new PendingAppend(stream, expected, events, metadata, ct));
+    }
 
     /// <summary>
     /// Appends as the first write of a transaction the caller owns, so other writes (an idempotency
@@ -21,14 +34,14 @@ public sealed partial class PostgresEventStore
     public Task<AppendResult> AppendAsync(NpgsqlTransaction transaction, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(transaction);
-        return AppendCoreAsync(new NpgsqlCommand(AppendSql, transaction.Connection, transaction), stream, expected, events, committed: false, ct);
+        var metadata = AppendValidator.Validate(events, limits);
+        return AppendCoreAsync(new NpgsqlCommand(AppendSql, transaction.Connection, transaction), stream, expected, events, metadata, committed: false, ct);
     }
 
     /// <param name="committed">True when the append commits on its own, so waiting readers can be woken now.</param>
-    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, bool committed, CancellationToken ct)
+    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, bool committed, CancellationToken ct)
     {
         await using var _ = command;
-        var metadata = AppendValidator.Validate(events, limits);
         AddAppendParameters(command.Parameters, stream, expected, events, metadata);
         var started = AppendMetrics.Start();
         try
@@ -111,7 +124,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <summary>Every subject whose key encrypted a field of the batch (most batches: none).</summary>
-    private static string[] Subjects(IReadOnlyList<EventData> events)
+    internal static string[] Subjects(IReadOnlyList<EventData> events)
     {
         if (events.All(e => e.Subjects.Count == 0))
         {

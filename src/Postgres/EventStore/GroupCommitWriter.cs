@@ -1,0 +1,81 @@
+namespace Serverless.EventSourcing.Postgres.EventStore;
+
+/// <summary>
+/// Coalesces appends that arrive while a write is in flight into the next write. Nothing waits on purpose: an append
+/// that finds a writer free is written at once (alone), and one that finds every writer busy is written by the first
+/// writer to come free, with all the others that queued meanwhile, up to <paramref name="maxAppends"/>. An append
+/// therefore waits at most for the transaction before it, and the more callers arrive together, the fewer
+/// transactions (round trips, WAL flushes) they need.
+/// </summary>
+/// <param name="write">Writes one batch and completes every item of it; never throws.</param>
+internal sealed class GroupCommitWriter(Func<IReadOnlyList<PendingAppend>, Task> write, int maxAppends, int maxEvents, int writers)
+{
+    private readonly Lock gate = new();
+    private readonly Queue<PendingAppend> queue = new();
+    private int running;
+
+    public Task<Store.AppendResult> SubmitAsync(PendingAppend item)
+    {
+        bool lead;
+        lock (gate)
+        {
+            queue.Enqueue(item);
+            lead = running < writers;
+            if (lead)
+            {
+                running++;
+            }
+        }
+
+        if (lead)
+        {
+            _ = DrainAsync();
+        }
+
+        return item.Completion.Task;
+    }
+
+    private async Task DrainAsync()
+    {
+        while (Take() is { Count: > 0 } batch)
+        {
+            await write(batch).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The next batch; empty (and this writer retired) when nothing waits.</summary>
+    private List<PendingAppend> Take()
+    {
+        var batch = new List<PendingAppend>();
+        List<PendingAppend>? cancelled = null;
+        lock (gate)
+        {
+            var events = 0;
+            while (batch.Count < maxAppends && queue.TryPeek(out var next)
+                   && (batch.Count == 0 || events + next.Events.Count <= maxEvents))
+            {
+                queue.Dequeue();
+                if (next.Cancellation.IsCancellationRequested)
+                {
+                    (cancelled ??= []).Add(next);
+                    continue;
+                }
+
+                batch.Add(next);
+                events += next.Events.Count;
+            }
+
+            if (batch.Count == 0 && queue.Count == 0)
+            {
+                running--;
+            }
+        }
+
+        foreach (var item in cancelled ?? [])
+        {
+            item.Completion.TrySetCanceled(item.Cancellation);
+        }
+
+        return batch;
+    }
+}

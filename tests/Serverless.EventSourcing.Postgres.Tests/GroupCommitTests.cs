@@ -1,0 +1,244 @@
+using Npgsql;
+
+namespace Serverless.EventSourcing.Postgres.Tests;
+
+/// <summary>
+/// The group-commit writer: appends that queue behind busy writers share a transaction, yet each keeps its own checks and
+/// its own answer, and a transaction that fails as a whole leaves nothing. Both writers are held on purpose (each
+/// appending alone to a stream another connection locks), so what queues behind them is coalesced for certain.
+/// </summary>
+public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
+{
+    [Fact]
+    public async Task Appends_coalesced_into_one_transaction_each_get_their_own_result_conflict_or_duplicate()
+    {
+        var earlier = StoreFixture.NewStream();
+        var retried = StoreFixture.Event(amount: 7);
+        await db.Store.AppendAsync(earlier, ExpectedVersion.NoStream, [retried]);
+
+        var fresh = Enumerable.Range(0, 20).Select(_ => StoreFixture.NewStream()).ToList();
+        var contested = StoreFixture.NewStream();
+        await using (var held = await HoldWritersAsync())
+        {
+            var successes = fresh.Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()])).ToList();
+            var conflicts = Enumerable.Range(0, 3).Select(_ => db.Store.AppendAsync(StoreFixture.NewStream(), ExpectedVersion.Exactly(5), [StoreFixture.Event()])).ToList();
+            var duplicate = db.Store.AppendAsync(earlier, ExpectedVersion.NoStream, [retried]);
+            var contest = new[] { 1, 2 }.Select(a => Outcome(db.Store.AppendAsync(contested, ExpectedVersion.NoStream, [StoreFixture.Event(amount: a)]))).ToList();
+            await held.ReleaseAsync();
+
+            var results = await Task.WhenAll(successes);
+            Assert.All(results, r => Assert.Equal(1, r.NextExpectedVersion));
+            foreach (var conflict in conflicts)
+            {
+                Assert.Equal(0, (await Assert.ThrowsAsync<WrongExpectedVersionException>(() => conflict)).CurrentVersion);
+            }
+
+            Assert.True((await duplicate).WasDuplicate);
+            var contestOutcomes = await Task.WhenAll(contest);
+            Assert.Single(contestOutcomes, o => o == "ok");
+            Assert.Single(contestOutcomes, o => o == "conflict");
+            await held.WritersAsync;
+        }
+
+        var transactions = await ScalarAsync<long>(
+            "select count(distinct tx_id) from es_events where stream_id = any($1)", (object)fresh.Select(s => s.Value).ToArray());
+        Assert.InRange(transactions, 1, 4);
+        Assert.Equal(1, (await db.Store.ReadStreamAsync(earlier, 1, 10)).Version);
+        Assert.Equal(1, (await db.Store.ReadStreamAsync(contested, 1, 10)).Version);
+    }
+
+    [Fact]
+    public async Task A_coalesced_transaction_killed_mid_way_leaves_nothing_and_every_caller_can_retry()
+    {
+        // A stream whose row another transaction locks: the batch writes the appends before it, then waits there.
+        var blocker = StoreFixture.NewStream();
+        await db.Store.AppendAsync(blocker, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        var streams = Enumerable.Range(0, 4).Select(_ => StoreFixture.NewStream()).ToList();
+        var events = streams.Select(_ => StoreFixture.Event()).ToList();
+        var blockerEvent = StoreFixture.Event(amount: 2);
+
+        await using var rowLock = await db.DataSource.OpenConnectionAsync();
+        await using var rowTx = await rowLock.BeginTransactionAsync();
+        await using (var lockRow = new NpgsqlCommand("select 1 from es_streams where stream_id = $1 for update", rowLock, rowTx))
+        {
+            lockRow.Parameters.AddWithValue(blocker.Value);
+            await lockRow.ExecuteScalarAsync();
+        }
+
+        List<Task<AppendResult>> appends;
+        await using (var held = await HoldWritersAsync())
+        {
+            appends = [
+                db.Store.AppendAsync(streams[0], ExpectedVersion.NoStream, [events[0]]),
+                db.Store.AppendAsync(streams[1], ExpectedVersion.NoStream, [events[1]]),
+                db.Store.AppendAsync(blocker, ExpectedVersion.Exactly(1), [blockerEvent]),
+                db.Store.AppendAsync(streams[2], ExpectedVersion.NoStream, [events[2]]),
+                db.Store.AppendAsync(streams[3], ExpectedVersion.NoStream, [events[3]]),
+            ];
+            await held.ReleaseAsync();
+            await held.WritersAsync;
+        }
+
+        var pid = await WaitForAsync(() => ScalarAsync<int?>(
+            "select pid from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%es_append_batch%' limit 1"));
+        await ScalarAsync<bool>($"select pg_terminate_backend({pid})");
+        await rowTx.RollbackAsync();
+
+        foreach (var append in appends)
+        {
+            await Assert.ThrowsAnyAsync<Exception>(() => append);
+        }
+
+        Assert.Equal(0, await ScalarAsync<long>("select count(*) from es_events where stream_id = any($1)", (object)streams.Select(s => s.Value).ToArray()));
+        Assert.Equal(1, (await db.Store.ReadStreamAsync(blocker, 1, 10)).Version);
+
+        // Every caller retries with the same ids: each append lands once.
+        for (var i = 0; i < streams.Count; i++)
+        {
+            Assert.Equal(1, (await db.Store.AppendAsync(streams[i], ExpectedVersion.NoStream, [events[i]])).NextExpectedVersion);
+        }
+
+        Assert.Equal(2, (await db.Store.AppendAsync(blocker, ExpectedVersion.Exactly(1), [blockerEvent])).NextExpectedVersion);
+        Assert.True((await db.Store.AppendAsync(blocker, ExpectedVersion.Exactly(1), [blockerEvent])).WasDuplicate);
+    }
+
+    [Fact]
+    public async Task A_multi_stream_append_commits_every_stream_in_one_transaction_and_a_retry_is_a_duplicate()
+    {
+        var existing = StoreFixture.NewStream();
+        await db.Store.AppendAsync(existing, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        var appends = new List<StreamAppend>
+        {
+            new(StoreFixture.NewStream(), ExpectedVersion.NoStream, [StoreFixture.Event(amount: 1), StoreFixture.Event(amount: 2)]),
+            new(existing, ExpectedVersion.Exactly(1), [StoreFixture.Event(amount: 3)]),
+        };
+
+        var results = await db.Store.AppendStreamsAsync(appends);
+        Assert.Equal([2L, 2L], results.Select(r => r.NextExpectedVersion));
+        Assert.Equal(1, await ScalarAsync<long>("select count(distinct tx_id) from es_events where (stream_id = $1 and stream_version = 2) or stream_id = $2",
+            existing.Value, appends[0].Stream.Value));
+
+        var again = await db.Store.AppendStreamsAsync(appends);
+        Assert.All(again, r => Assert.True(r.WasDuplicate));
+        Assert.Equal(results.SelectMany(r => r.Positions), again.SelectMany(r => r.Positions));
+    }
+
+    [Fact]
+    public async Task A_multi_stream_append_with_one_refusing_stream_writes_nothing_and_names_the_refusal()
+    {
+        var existing = StoreFixture.NewStream();
+        await db.Store.AppendAsync(existing, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        var other = StoreFixture.NewStream();
+
+        var refused = await Assert.ThrowsAsync<MultiStreamAppendException>(() => db.Store.AppendStreamsAsync([
+            new(other, ExpectedVersion.NoStream, [StoreFixture.Event()]),
+            new(existing, ExpectedVersion.Exactly(3), [StoreFixture.Event()]),
+        ]));
+
+        var refusal = Assert.Single(refused.Refusals);
+        Assert.Equal(1, refusal.Index);
+        Assert.Equal(existing.Value, refusal.StreamId);
+        Assert.Equal(1, Assert.IsType<WrongExpectedVersionException>(refusal.Error).CurrentVersion);
+        Assert.Equal(StreamStatus.NotFound, (await db.Store.ReadStreamAsync(other, 1, 10)).Status);
+        Assert.Equal(1, (await db.Store.ReadStreamAsync(existing, 1, 10)).Version);
+    }
+
+    [Fact]
+    public async Task A_multi_stream_append_naming_a_stream_twice_is_refused_before_the_database()
+    {
+        var stream = StoreFixture.NewStream();
+        var error = await Assert.ThrowsAsync<InvalidInputException>(() => db.Store.AppendStreamsAsync([
+            new(stream, ExpectedVersion.NoStream, [StoreFixture.Event()]),
+            new(stream, ExpectedVersion.Exactly(1), [StoreFixture.Event()]),
+        ]));
+        Assert.Equal("appends[1].streamId", error.Field);
+        Assert.Equal(StreamStatus.NotFound, (await db.Store.ReadStreamAsync(stream, 1, 10)).Status);
+        Assert.Equal("appends[0].events", (await Assert.ThrowsAsync<InvalidInputException>(() =>
+            db.Store.AppendStreamsAsync([new(stream, ExpectedVersion.NoStream, [])]))).Field);
+    }
+
+    /// <summary>
+    /// Occupies both group-commit writers: each appends alone to a stream this connection locks, so appends made before
+    /// <see cref="HeldWriters.ReleaseAsync"/> queue and are written together afterwards.
+    /// </summary>
+    private async Task<HeldWriters> HoldWritersAsync()
+    {
+        var connection = await db.DataSource.OpenConnectionAsync();
+        var transaction = await connection.BeginTransactionAsync();
+        var streams = new[] { StoreFixture.NewStream(), StoreFixture.NewStream() };
+        foreach (var stream in streams)
+        {
+            await using var command = new NpgsqlCommand("select pg_advisory_xact_lock(hashtextextended($1, 0))", connection, transaction);
+            command.Parameters.AddWithValue(stream.Value);
+            await command.ExecuteScalarAsync();
+        }
+
+        var writers = Task.WhenAll(streams.Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()])));
+        await WaitForAsync(async () => await ScalarAsync<long>(
+            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%es_append_events%'") >= 2 ? true : (bool?)null);
+        return new HeldWriters(connection, transaction, writers);
+    }
+
+    private sealed class HeldWriters(NpgsqlConnection connection, NpgsqlTransaction transaction, Task writers) : IAsyncDisposable
+    {
+        private bool released;
+
+        public Task WritersAsync => writers;
+
+        public async Task ReleaseAsync()
+        {
+            if (!released)
+            {
+                released = true;
+                await transaction.RollbackAsync();
+            }
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await ReleaseAsync();
+            await connection.DisposeAsync();
+        }
+    }
+
+    private static async Task<string> Outcome(Task<AppendResult> append)
+    {
+        try
+        {
+            await append;
+            return "ok";
+        }
+        catch (WrongExpectedVersionException)
+        {
+            return "conflict";
+        }
+    }
+
+    private async Task<T> ScalarAsync<T>(string sql, params object[] parameters)
+    {
+        await using var command = db.DataSource.CreateCommand(sql);
+        foreach (var p in parameters)
+        {
+            command.Parameters.AddWithValue(p);
+        }
+
+        var value = await command.ExecuteScalarAsync();
+        return value is DBNull or null ? default! : (T)value;
+    }
+
+    private static async Task<T> WaitForAsync<T>(Func<Task<T?>> probe)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (await probe() is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(20);
+        }
+
+        throw new TimeoutException("condition not reached in 15 s");
+    }
+}
