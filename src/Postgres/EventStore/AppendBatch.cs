@@ -22,57 +22,14 @@ internal static class AppendBatch
     /// <param name="wait">Wait for streams other transactions hold (atomic appends) rather than answer "busy".</param>
     public static void AddParameters(NpgsqlParameterCollection parameters, IReadOnlyList<PendingAppend> items, bool wait)
     {
-        var events = items.Sum(i => i.Events.Count);
-        var streams = new string[items.Count];
-        var categories = new string[items.Count];
-        var expected = new long[items.Count];
-        var counts = new int[items.Count];
-        var subjectCounts = new int[items.Count];
-        var ids = new Guid[events];
-        var types = new string[events];
-        var schemaVersions = new int[events];
-        var data = new string[events];
-        var metadata = new string[events];
-        var correlationIds = new string?[events];
-        var principals = new string?[events];
-        var subjects = new List<string>();
-        var n = 0;
-        for (var i = 0; i < items.Count; i++)
-        {
-            var item = items[i];
-            streams[i] = item.Stream.Value;
-            categories[i] = item.Stream.Category;
-            expected[i] = item.Expected.Value;
-            counts[i] = item.Events.Count;
-            var itemSubjects = PostgresEventStore.Subjects(item.Events);
-            subjectCounts[i] = itemSubjects.Length;
-            subjects.AddRange(itemSubjects);
-            for (var j = 0; j < item.Events.Count; j++, n++)
-            {
-                var e = item.Events[j];
-                ids[n] = e.EventId;
-                types[n] = e.Type;
-                schemaVersions[n] = e.Metadata.SchemaVersion;
-                data[n] = e.Data;
-                metadata[n] = item.Metadata[j];
-                correlationIds[n] = e.Metadata.CorrelationId;
-                principals[n] = e.Metadata.Principal?.Id;
-            }
-        }
-
-        parameters.AddWithValue(streams);
-        parameters.AddWithValue(categories);
-        parameters.AddWithValue(expected);
-        parameters.AddWithValue(counts);
-        parameters.AddWithValue(ids);
-        parameters.AddWithValue(types);
-        parameters.AddWithValue(schemaVersions);
-        parameters.Add(new NpgsqlParameter { Value = data, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
-        parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
-        parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter { Value = principals, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter { Value = subjects.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        parameters.AddWithValue(subjectCounts);
+        var subjects = items.Select(i => PostgresEventStore.Subjects(i.Events)).ToList();
+        parameters.AddWithValue(items.Select(i => i.Stream.Value).ToArray());
+        parameters.AddWithValue(items.Select(i => i.Stream.Category).ToArray());
+        parameters.AddWithValue(items.Select(i => i.Expected.Value).ToArray());
+        parameters.AddWithValue(items.Select(i => i.Events.Count).ToArray());
+        PostgresEventStore.AddEventColumns(parameters, items.SelectMany(i => i.Events).ToArray(), items.SelectMany(i => i.Metadata).ToArray());
+        parameters.Add(new NpgsqlParameter { Value = subjects.SelectMany(s => s).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+        parameters.AddWithValue(subjects.Select(s => s.Length).ToArray());
         parameters.AddWithValue(wait);
     }
 

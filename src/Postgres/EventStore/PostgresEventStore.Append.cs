@@ -92,6 +92,16 @@ public sealed partial class PostgresEventStore
     /// <summary>Adds the eleven parameters of <c>es_append_events</c>.</summary>
     internal static void AddAppendParameters(NpgsqlParameterCollection parameters, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata)
     {
+        parameters.AddWithValue(stream.Value);
+        parameters.AddWithValue(stream.Category);
+        parameters.AddWithValue(expected.Value);
+        AddEventColumns(parameters, events, metadata);
+        parameters.Add(new NpgsqlParameter { Value = Subjects(events), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
+    }
+
+    /// <summary>The per-event arrays both append functions take: ids, types, schema versions, data, metadata, correlation ids, principals.</summary>
+    internal static void AddEventColumns(NpgsqlParameterCollection parameters, IReadOnlyList<EventData> events, string[] metadata)
+    {
         var count = events.Count;
         var ids = new Guid[count];
         var types = new string[count];
@@ -110,9 +120,6 @@ public sealed partial class PostgresEventStore
             principals[i] = e.Metadata.Principal?.Id;
         }
 
-        parameters.AddWithValue(stream.Value);
-        parameters.AddWithValue(stream.Category);
-        parameters.AddWithValue(expected.Value);
         parameters.AddWithValue(ids);
         parameters.AddWithValue(types);
         parameters.AddWithValue(schemaVersions);
@@ -120,7 +127,6 @@ public sealed partial class PostgresEventStore
         parameters.Add(new NpgsqlParameter { Value = metadata, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Json });
         parameters.Add(new NpgsqlParameter { Value = correlationIds, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         parameters.Add(new NpgsqlParameter { Value = principals, NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
-        parameters.Add(new NpgsqlParameter { Value = Subjects(events), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
     }
 
     /// <summary>Every subject whose key encrypted a field of the batch (most batches: none).</summary>
