@@ -34,7 +34,8 @@ public sealed class LocalSagaRunner(PostgresSagaRuns runs, SagaExecutor executor
             catch (Exception ex)
             {
                 logger.LogError(ex, "Saga runner {Owner} failed; retrying", owner);
-                await Task.Delay(TimeSpan.FromSeconds(1), ct);
+                // A stop during this pause is a stop, not a failure of the runner.
+                await Task.Delay(TimeSpan.FromSeconds(1), ct).ContinueWith(static _ => { }, TaskScheduler.Default);
             }
         }
     }
