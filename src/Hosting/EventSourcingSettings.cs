@@ -44,6 +44,9 @@ public sealed record EventSourcingSettings
 
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
+    /// <summary>Commands read without the stream lock and append at the version read; false: every command takes the lock (<c>Commands:OptimisticWrites</c>).</summary>
+    public bool CommandsOptimisticWrites { get; init; } = true;
+
     public static EventSourcingSettings From(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -70,6 +73,7 @@ public sealed record EventSourcingSettings
             SnapshotPolicy = new SnapshotPolicy(everyEvents > 0 ? everyEvents : null, maxAge > 0 ? TimeSpan.FromSeconds(maxAge) : null),
             SnapshotsKeepPerStream = Int(configuration, "Snapshots:KeepPerStream", 3, min: 1),
             IdempotencyKeyLifetime = TimeSpan.FromHours(Int(configuration, "Retention:IdempotencyKeyHours", 24, min: 1)),
+            CommandsOptimisticWrites = Bool(configuration, "Commands:OptimisticWrites", fallback: true),
         };
     }
 
@@ -87,8 +91,8 @@ public sealed record EventSourcingSettings
             : throw new InvalidOperationException($"Setting {key} must be a whole number of at least {min}, not '{text}'.");
     }
 
-    private static bool Bool(IConfiguration configuration, string key) =>
+    private static bool Bool(IConfiguration configuration, string key, bool fallback = false) =>
         configuration[key] is { Length: > 0 } text
             ? bool.TryParse(text, out var value) ? value : throw new InvalidOperationException($"Setting {key} must be true or false, not '{text}'.")
-            : false;
+            : fallback;
 }

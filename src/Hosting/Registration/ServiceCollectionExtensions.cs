@@ -103,7 +103,12 @@ public static partial class ServiceCollectionExtensions
             ? new CachingSnapshotStore(sp.GetRequiredService<PostgresSnapshotStore>(), sp.GetRequiredService<RedisSnapshotCache>())
             : sp.GetRequiredService<PostgresSnapshotStore>());
         services.AddSingleton<AggregateRepository>();
-        services.AddSingleton(new CommandOptions { SnapshotPolicy = settings.SnapshotPolicy, IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime });
+        services.AddSingleton(new CommandOptions
+        {
+            SnapshotPolicy = settings.SnapshotPolicy,
+            IdempotencyKeyLifetime = settings.IdempotencyKeyLifetime,
+            OptimisticWrites = settings.CommandsOptimisticWrites,
+        });
         services.AddSingleton<CommandPipeline>();
         return services.AddPersonalData(configuration);
     }

@@ -10,4 +10,14 @@ public sealed record CommandOptions
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
     public SnapshotPolicy SnapshotPolicy { get; init; } = SnapshotPolicy.Default;
+
+    /// <summary>
+    /// Commands read without the stream's lock and append at the version they read (through the store's group commit);
+    /// one that loses that race, and every command on its stream for <see cref="ContentionMemory"/>, takes the lock
+    /// instead. False: every command takes the lock.
+    /// </summary>
+    public bool OptimisticWrites { get; init; } = true;
+
+    /// <summary>How long a stream that saw a race keeps going straight to the lock.</summary>
+    public TimeSpan ContentionMemory { get; init; } = TimeSpan.FromSeconds(10);
 }

@@ -12,8 +12,9 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Commands;
 
 /// <summary>
-/// validate → lock and load → decide → append, in one transaction that holds the stream's write lock (see
-/// <see cref="ICommandStore"/>), honouring idempotency keys and snapshotting when the policy says so. Returns a
+/// validate → load → decide → append at the version loaded; a command that loses that race (another writer appended in
+/// between) runs again in one transaction that holds the stream's write lock (see <see cref="ICommandStore"/>), as does
+/// every command on a stream that saw one recently. Honours idempotency keys and snapshots when the policy says so. Returns a
 /// <see cref="CommandResult"/>; only invalid input (<see cref="InvalidInputException"/>) and infrastructure failures throw.
 /// </summary>
 public sealed class CommandPipeline(
@@ -27,6 +28,7 @@ public sealed class CommandPipeline(
     IEventProtector? protector = null)
 {
     private readonly IEventProtector _protector = protector ?? NoEventProtection.Instance;
+    private readonly ContendedStreams _contended = new(options.ContentionMemory, time);
 
     public const int MaxIdempotencyKeyLength = 200;
 
@@ -111,28 +113,49 @@ public sealed class CommandPipeline(
         var key = CheckKey(context.IdempotencyKey);
         var hash = key is null ? "" : RequestHash(stream, handler.Name, command, context.ExpectedVersion, context.Principal?.Id);
 
-        // Writers of this stream wait for each other on its lock, so the only reason to go round again is a key that a
-        // request on another stream recorded meanwhile; the next round finds that record.
-        for (var attempt = 1; ; attempt++)
+        // A command first reads without the lock and appends at the version it read; one that loses that race decides
+        // again under the lock, where writers of the stream wait for each other. So the only reason to go round more
+        // than that is a key that a request on another stream recorded meanwhile; the next round finds that record.
+        var optimistic = options.OptimisticWrites && !_contended.IsContended(stream.Value);
+        for (var attempt = 1; ; )
         {
-            await using var write = await commands.BeginAsync(stream, key, definition.Snapshots ? definition.StateSchemaVersion : null, ct);
+            int? snapshotSchema = definition.Snapshots ? definition.StateSchemaVersion : null;
+            await using var write = optimistic
+                ? await commands.ReadAsync(stream, key, snapshotSchema, ct)
+                : await commands.BeginAsync(stream, key, snapshotSchema, ct);
             if (write.Earlier is { } earlier)
             {
                 return Replay(earlier, hash, stream);
             }
 
             var loaded = await repository.LoadForWriteAsync(definition, stream, write, ct);
-            var outcome = await DecideAndCommitAsync(context, handler, command, stream, loaded, write, key, hash, ct);
-            if (outcome is not null || attempt >= options.MaxAttempts)
+            CommandResult? outcome;
+            try
+            {
+                outcome = await DecideAndCommitAsync(context, handler, command, stream, loaded, write, key, hash, optimistic, ct);
+            }
+            catch (WrongExpectedVersionException) when (optimistic)
+            {
+                _contended.Saw(stream.Value);
+                Telemetry.CommandWriteRaces.Add(1, new KeyValuePair<string, object?>("aggregate", definition.Category));
+                logger.LogDebug("Command {Command} on {StreamId} lost its optimistic write; deciding again under the stream's lock", handler.Name, stream.Value);
+                optimistic = false;
+                continue;
+            }
+
+            if (outcome is not null || ++attempt > options.MaxAttempts)
             {
                 return outcome ?? throw new InvalidOperationException($"Idempotency-Key {key} kept being taken by other requests.");
             }
         }
     }
 
-    /// <summary>Decides on the locked state and commits; null when the idempotency key was taken meanwhile (nothing written).</summary>
+    /// <summary>
+    /// Decides on the state read and commits; null when the idempotency key was taken meanwhile (nothing written). An
+    /// <paramref name="optimistic"/> write that another writer overtook throws <see cref="WrongExpectedVersionException"/>.
+    /// </summary>
     private async Task<CommandResult?> DecideAndCommitAsync(
-        CommandContext context, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, CancellationToken ct)
+        CommandContext context, ICommandHandler handler, ICommand command, StreamId stream, LoadedAggregate loaded, ICommandWrite write, string? key, string hash, bool optimistic, CancellationToken ct)
     {
         // First, so a principal refused a stream learns nothing about it (not even that it was deleted).
         if (context.Guard?.Check(loaded.Definition, stream, loaded.State, loaded.Exists, command) is { } refusal)
@@ -204,7 +227,7 @@ public sealed class CommandPipeline(
                 return null;
             }
         }
-        catch (WrongExpectedVersionException conflict)
+        catch (WrongExpectedVersionException conflict) when (!optimistic)
         {
             // Not expected while the lock is held; reported rather than retried should it ever happen.
             return Conflict(stream, conflict.CurrentVersion);
@@ -215,6 +238,9 @@ public sealed class CommandPipeline(
         }
 
         logger.LogInformation("Command {Command} appended {Count} events to {StreamId} at version {Version}", handler.Name, eventData.Count, stream.Value, result.Version);
+        // The write's connection goes back to the pool first: a command that held it while asking the pool for the
+        // snapshot's connection would deadlock with as many others as the pool has connections (until its timeout).
+        await write.DisposeAsync();
         await MaybeSnapshotAsync(loaded, StoredForm(decision.Events, eventData, loaded.Version), result.Version, ct);
         return result;
     }

@@ -18,4 +18,13 @@ public interface ICommandStore
     /// <paramref name="snapshotSchemaVersion"/> (when given) and the events after that snapshot.
     /// </summary>
     Task<ICommandWrite> BeginAsync(StreamId stream, string? idempotencyKey, int? snapshotSchemaVersion, CancellationToken ct = default);
+
+    /// <summary>
+    /// Reads what <see cref="BeginAsync"/> reads, without the lock and without holding a transaction while the command
+    /// decides. The write's commit appends at the version it is given and throws <see cref="WrongExpectedVersionException"/>
+    /// when another writer came in between (nothing written); the pipeline then decides again under the lock. A store
+    /// that cannot write this way reads exclusively.
+    /// </summary>
+    Task<ICommandWrite> ReadAsync(StreamId stream, string? idempotencyKey, int? snapshotSchemaVersion, CancellationToken ct = default) =>
+        BeginAsync(stream, idempotencyKey, snapshotSchemaVersion, ct);
 }

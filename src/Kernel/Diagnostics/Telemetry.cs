@@ -35,6 +35,9 @@ public static class Telemetry
     public static Counter<long> Conflicts { get; } =
         Meter.CreateCounter<long>("es.concurrency.conflicts", "{conflict}", "Writes refused because the stream was not at the expected version, by source (append, command)");
 
+    public static Counter<long> CommandWriteRaces { get; } =
+        Meter.CreateCounter<long>("es.command.write_races", "{command}", "Commands whose lock-free write another writer overtook, decided again under the stream's lock, by aggregate");
+
     public static Counter<long> IdempotentReplays { get; } =
         Meter.CreateCounter<long>("es.command.idempotent_replays", "{command}", "Commands answered from an earlier result with the same Idempotency-Key");
 
