@@ -25,7 +25,11 @@ public static class ApiProblems
             StreamDeletedException ex => Problem.Gone(ex.Message),
             ResourceNotFoundException ex => Problem.NotFound(ex.Message),
             AccessDeniedException ex => Forbidden(ex),
-            SubjectErasedException ex => Problem.Of(HttpStatusCode.Conflict, "subject-erased", "The data subject has been erased.", ex.Message),
+            SubjectErasedException ex => Erased(ex),
+            MultiStreamAppendException ex => Problem.Of(HttpStatusCode.Conflict, "multi-stream-append-refused", "No stream was appended to: at least one refused.", ex.Message) with
+            {
+                Refusals = ex.Refusals.Select(r => Refusal(r, FromException(r.Error, context))).ToList(),
+            },
             _ => null,
         };
     }
@@ -47,6 +51,17 @@ public static class ApiProblems
         };
         return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
     }
+
+    private static Problem Erased(SubjectErasedException ex) => Problem.Of(HttpStatusCode.Conflict, "subject-erased", "The data subject has been erased.", ex.Message);
+
+    /// <summary>One stream's refusal, as the problem its error alone would have been (a body version mismatch: 409 concurrency-conflict).</summary>
+    private static StreamProblem Refusal(StreamRefusal refusal, Problem? problem) => new(
+        refusal.Index,
+        refusal.StreamId,
+        problem?.Type ?? Problem.Of(HttpStatusCode.Conflict, "refused", "").Type,
+        problem?.Status ?? (int)HttpStatusCode.Conflict,
+        refusal.Error.Message,
+        problem?.CurrentVersion);
 
     public static Problem Forbidden(AccessDeniedException denied)
     {

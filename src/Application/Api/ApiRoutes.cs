@@ -16,6 +16,7 @@ public static class ApiRoutes
     public static class Templates
     {
         public const string StreamEvents = "streams/{streamId}/events";
+        public const string Streams = "streams";
         public const string Stream = "streams/{streamId}";
         public const string StreamVersion = "streams/{streamId}/version";
         public const string Events = "events";
@@ -63,6 +64,7 @@ public static class ApiRoutes
     public static IReadOnlyList<ApiRoute> All { get; } =
     [
         new("AppendEvents", Methods.Post, Templates.StreamEvents, "Append events with an expected version") { Permission = Permission.Write },
+        new("AppendStreams", Methods.Post, Templates.Streams, "Append to several streams at once: all committed in one transaction or none, each with its expected version") { Permission = Permission.Write },
         new("ReadStreamEvents", Methods.Get, Templates.StreamEvents, "Read a stream forward or backward, paged") { Permission = Permission.Read },
         new("GetStream", Methods.Get, Templates.Stream, "Stream metadata") { Permission = Permission.Read },
         new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)") { Permission = Permission.Read },

@@ -42,6 +42,10 @@ public sealed record Problem
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? CorrelationId { get; init; }
 
+    /// <summary>For a refused multi-stream append: each refusing stream's own answer.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<StreamProblem>? Refusals { get; init; }
+
     [JsonIgnore]
     public HttpStatusCode StatusCode => (HttpStatusCode)Status;
 
@@ -84,3 +88,12 @@ public sealed record Problem
 
     public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
 }
+
+/// <summary>One stream's refusal within a multi-stream append: its place in the request, and the problem it would have been alone.</summary>
+public sealed record StreamProblem(
+    int Index,
+    string StreamId,
+    string Type,
+    int Status,
+    string Detail,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] long? CurrentVersion);

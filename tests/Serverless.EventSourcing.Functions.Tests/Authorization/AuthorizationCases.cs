@@ -15,6 +15,7 @@ public static class AuthorizationCases
     private static readonly Dictionary<string, Func<ApiHost, Task<(Request Request, HttpStatusCode[] Ok)>>> Routes = new()
     {
         ["AppendEvents"] = _ => Ok(new Request(HttpMethod.Post, $"/api/streams/note-{Api.NewId()}/events", new { events = new[] { new { type = "noted", data = new { n = 1 } } } }), HttpStatusCode.Created),
+        ["AppendStreams"] = _ => Ok(new Request(HttpMethod.Post, "/api/streams", new { appends = new[] { new { streamId = $"note-{Api.NewId()}", events = new[] { new { type = "noted", data = new { n = 1 } } } } } }), HttpStatusCode.Created),
         ["ReadStreamEvents"] = async h => Case(new Request(HttpMethod.Get, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}/events"), HttpStatusCode.OK),
         ["GetStream"] = async h => Case(new Request(HttpMethod.Get, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}"), HttpStatusCode.OK),
         ["StreamExists"] = async h => Case(new Request(HttpMethod.Head, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}"), HttpStatusCode.OK),

@@ -90,6 +90,28 @@ public static class TrustCases
             var metadata = (await (await host.Client.GetAsync($"/api/streams/{stream}/events")).JsonAsync()).GetProperty("events")[0].GetProperty("metadata");
             Assert.Equal($"{host.Issuer.Issuer}|writer-9", metadata.GetProperty("principal").GetProperty("id").GetString());
         },
+        ["a multi-stream append needs write on every stream it names, and one refused stream writes nothing"] = async host =>
+        {
+            using var appender = host.TokenClient("appender-2", "appender");
+            var (note, other) = ($"note-{Api.NewId()}", $"ledger-{Api.NewId()}");
+            var refused = await appender.PostAsync("/api/streams", Api.Json(new
+            {
+                appends = new object[]
+                {
+                    new { streamId = note, events = new[] { new { type = "noted", data = new { } } } },
+                    new { streamId = other, events = new[] { new { type = "noted", data = new { } } } },
+                },
+            }));
+            var problem = await refused.ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            Assert.Equal(("write", "ledger"), (problem.GetProperty("permission").GetString(), problem.GetProperty("category").GetString()));
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{note}")).StatusCode);
+
+            var user = await appender.PostAsync("/api/streams", Api.Json(new { appends = new[] { new { streamId = note, events = new[] { new { type = "noted", data = new { }, metadata = new { userId = "someone-else" } } } } } }));
+            await user.ProblemAsync(HttpStatusCode.Forbidden, "forbidden");
+            Assert.Equal(HttpStatusCode.Created, (await appender.PostAsync("/api/streams", Api.Json(new { appends = new[] { new { streamId = note, events = new[] { new { type = "noted", data = new { } } } } } }))).StatusCode);
+            var metadata = (await (await host.Client.GetAsync($"/api/streams/{note}/events")).JsonAsync()).GetProperty("events")[0].GetProperty("metadata");
+            Assert.Equal($"{host.Issuer.Issuer}|appender-2", metadata.GetProperty("principal").GetProperty("id").GetString());
+        },
         ["reads across categories return only what the caller may see, and a filter cannot widen it"] = async host =>
         {
             var note = await host.Client.AppendOneAsync($"note-{Api.NewId()}");

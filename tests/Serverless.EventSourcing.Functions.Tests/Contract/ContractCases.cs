@@ -55,6 +55,73 @@ public static class ContractCases
             var response = await host.Client.SendAsync(HttpMethod.Post, $"/api/aggregates/account/{id}/commands/withdraw", new { amount = 1, currency = "EUR" }, ("If-Match", "\"1\""));
             Assert.Equal(2, (await response.ProblemAsync(HttpStatusCode.PreconditionFailed)).GetProperty("currentVersion").GetInt64());
         },
+        ["a multi-stream append commits every stream at once and a retry is an idempotent 200"] = async host =>
+        {
+            var (from, to) = ($"note-{Api.NewId()}", $"note-{Api.NewId()}");
+            await host.Client.AppendOneAsync(from);
+            var body = new
+            {
+                appends = new object[]
+                {
+                    new { streamId = from, expectedVersion = 1, events = new[] { new { eventId = Guid.NewGuid(), type = "noted", data = new { n = 2 } } } },
+                    new { streamId = to, expectedVersion = "no_stream", events = new[] { new { eventId = Guid.NewGuid(), type = "noted", data = new { n = 1 } }, new { eventId = Guid.NewGuid(), type = "noted", data = new { n = 2 } } } },
+                },
+            };
+            var response = await host.Client.PostAsync("/api/streams", Api.Json(body));
+            var again = await host.Client.PostAsync("/api/streams", Api.Json(body));
+
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            var appends = (await response.JsonAsync()).GetProperty("appends").EnumerateArray().ToList();
+            Assert.Equal([(from, 2L), (to, 2L)], appends.Select(a => (a.GetProperty("streamId").GetString()!, a.GetProperty("nextExpectedVersion").GetInt64())));
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.All((await again.JsonAsync()).GetProperty("appends").EnumerateArray(), a => Assert.True(a.GetProperty("duplicate").GetBoolean()));
+            Assert.Equal("\"2\"", (await host.Client.GetAsync($"/api/streams/{from}")).Headers.ETag?.Tag);
+            Assert.Equal("\"2\"", (await host.Client.GetAsync($"/api/streams/{to}")).Headers.ETag?.Tag);
+        },
+        ["a multi-stream append one stream refuses is 409 naming that stream and writes nothing"] = async host =>
+        {
+            var (fine, stale) = ($"note-{Api.NewId()}", $"note-{Api.NewId()}");
+            await host.Client.AppendOneAsync(stale);
+            await host.Client.AppendOneAsync(stale);
+            var response = await host.Client.PostAsync("/api/streams", Api.Json(new
+            {
+                appends = new object[]
+                {
+                    new { streamId = fine, expectedVersion = "no_stream", events = new[] { new { type = "noted", data = new { } } } },
+                    new { streamId = stale, expectedVersion = 1, events = new[] { new { type = "noted", data = new { } } } },
+                },
+            }));
+
+            var problem = await response.ProblemAsync(HttpStatusCode.Conflict, "multi-stream-append-refused");
+            var refusal = Assert.Single(problem.GetProperty("refusals").EnumerateArray());
+            Assert.Equal((1, stale, 2L), (refusal.GetProperty("index").GetInt32(), refusal.GetProperty("streamId").GetString(), refusal.GetProperty("currentVersion").GetInt64()));
+            Assert.EndsWith(":concurrency-conflict", refusal.GetProperty("type").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{fine}")).StatusCode);
+            Assert.Equal("\"2\"", (await host.Client.GetAsync($"/api/streams/{stale}")).Headers.ETag?.Tag);
+        },
+        ["a malformed multi-stream append is 400 naming the field and writes nothing"] = async host =>
+        {
+            var stream = $"note-{Api.NewId()}";
+            var cases = new (object Body, string Field)[]
+            {
+                (new { appends = Array.Empty<object>() }, "appends"),
+                (new { appends = new object[] { new { events = new[] { new { type = "noted", data = new { } } } } } }, "appends[0].streamId"),
+                (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = "not a stream", events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].streamId"),
+                (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].streamId"),
+                (new { appends = new object[] { new { streamId = stream, expectedVersion = true, events = new[] { new { type = "noted", data = new { } } } } } }, "appends[0].expectedVersion"),
+                (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted" } } } } }, "appends[0].events[0].data"),
+                (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } }, extra = 1 } } }, "appends[0].extra"),
+            };
+            foreach (var (body, field) in cases)
+            {
+                var problem = await (await host.Client.PostAsync("/api/streams", Api.Json(body))).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+                Assert.Equal(field, problem.GetProperty("field").GetString());
+            }
+
+            var ifMatch = await host.Client.SendAsync(HttpMethod.Post, "/api/streams", new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } } } }, ("If-Match", "\"1\""));
+            Assert.Equal("If-Match", (await ifMatch.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{stream}")).StatusCode);
+        },
         ["re-appending the same event id is an idempotent 200"] = async host =>
         {
             var eventId = Guid.NewGuid();

@@ -18,7 +18,8 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
     /// The events as the server records them: the authenticated principal in every event's metadata, and the user the
     /// caller names (<c>metadata.userId</c>, or <c>x-user-id</c>) only as <see cref="ApiContext.UserId"/> allows.
     /// </summary>
-    public AppendRequest WrittenBy(ApiContext context)
+    /// <param name="path">Where this append sits in the body (<c>appends[2]</c>), for the fields an error names.</param>
+    public AppendRequest WrittenBy(ApiContext context, string path = "")
     {
         ArgumentNullException.ThrowIfNull(context);
         var principal = context.Principal.ToRecord();
@@ -27,7 +28,7 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
         for (var i = 0; i < Events.Count; i++)
         {
             var e = Events[i];
-            var user = e.Metadata.UserId is { } claimed ? CheckUser(context, claimed, $"events[{i}].metadata.userId") : headerUser;
+            var user = e.Metadata.UserId is { } claimed ? CheckUser(context, claimed, Field(path, $"events[{i}].metadata.userId")) : headerUser;
             events.Add(e with { Metadata = e.Metadata with { UserId = user, Principal = principal } });
         }
 
@@ -46,36 +47,42 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
             : throw new Security.AccessDeniedException(Security.Permission.ActAs, null, $"Only a principal with the 'act-as' permission may record events for another user ({field}).");
     }
 
-    public static AppendRequest Parse(JsonElement body, string correlationId)
+    public static AppendRequest Parse(JsonElement body, string correlationId) => Parse(body, correlationId, "", Members);
+
+    /// <summary>One append inside a larger body: fields are named under <paramref name="path"/>, and <paramref name="members"/> are the ones allowed.</summary>
+    internal static AppendRequest Parse(JsonElement body, string correlationId, string path, string[] members)
     {
         if (body.ValueKind != JsonValueKind.Object)
         {
-            throw new InvalidInputException("body", "must be a JSON object");
+            throw new InvalidInputException(path.Length == 0 ? "body" : path, "must be a JSON object");
         }
 
-        RefuseUnknownMembers(body, "", Members);
+        RefuseUnknownMembers(body, path, members);
         ExpectedVersion? expected = body.TryGetProperty("expectedVersion", out var ev) ? ev.ValueKind switch
         {
             JsonValueKind.Number when ev.TryGetInt64(out var n) => Streams.ExpectedVersion.Exactly(n),
-            JsonValueKind.String when !long.TryParse(ev.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => Streams.ExpectedVersion.Parse(ev.GetString()),
+            JsonValueKind.String when !long.TryParse(ev.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => Streams.ExpectedVersion.Parse(ev.GetString(), Field(path, "expectedVersion")),
             JsonValueKind.Null => null,
-            _ => throw new InvalidInputException("expectedVersion", "must be a version as a JSON number, or 'any', 'no_stream', 'stream_exists'"),
+            _ => throw new InvalidInputException(Field(path, "expectedVersion"), "must be a version as a JSON number, or 'any', 'no_stream', 'stream_exists'"),
         } : null;
 
         if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException("events", "an array of events is required");
+            throw new InvalidInputException(Field(path, "events"), "an array of events is required");
         }
 
         var events = new List<EventData>(list.GetArrayLength());
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
-            events.Add(ParseEvent(item, $"events[{index++}]", correlationId));
+            events.Add(ParseEvent(item, Field(path, $"events[{index++}]"), correlationId));
         }
 
         return new AppendRequest(expected, events);
     }
+
+    internal static string Field(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
+
 
     private static EventData ParseEvent(JsonElement item, string field, string correlationId)
     {
@@ -130,7 +137,7 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
     }
 
     /// <summary>A member the envelope does not have is a typo to report, not something to ignore; so is one given twice.</summary>
-    private static void RefuseUnknownMembers(JsonElement value, string path, string[] known)
+    internal static void RefuseUnknownMembers(JsonElement value, string path, string[] known)
     {
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in value.EnumerateObject())

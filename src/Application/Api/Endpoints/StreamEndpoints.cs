@@ -13,6 +13,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
     {
         ArgumentNullException.ThrowIfNull(handlers);
         handlers["AppendEvents"] = AppendAsync;
+        handlers["AppendStreams"] = AppendStreamsAsync;
         handlers["ReadStreamEvents"] = ReadAsync;
         handlers["GetStream"] = GetAsync;
         handlers["StreamExists"] = ExistsAsync;
@@ -36,6 +37,44 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
         var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
         return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
+    }
+
+    /// <summary>Several streams' events, all committed in one transaction or none; each stream checked against its own expected version.</summary>
+    private async Task<ApiResponse> AppendStreamsAsync(ApiContext context)
+    {
+        if (context.Request.Header("If-Match") is not null)
+        {
+            throw new InvalidInputException("If-Match", "does not apply to several streams: give each append its expectedVersion");
+        }
+
+        var parsed = MultiStreamAppendRequest.Parse(await context.ReadJsonAsync(), context.CorrelationId);
+        // Every stream's permission before anything is encrypted or written: one refused stream refuses the request.
+        foreach (var (stream, _) in parsed)
+        {
+            await context.Access.StreamAsync(Permission.Write, stream, context.Cancellation);
+        }
+
+        var appends = new List<StreamAppend>(parsed.Count);
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            var (stream, append) = parsed[i];
+            var written = append.WrittenBy(context, $"appends[{i}]");
+            var events = await protector.ProtectAsync(stream, written.Events, context.Cancellation);
+            appends.Add(new StreamAppend(stream, written.ExpectedVersion ?? ExpectedVersion.Any, events));
+        }
+
+        var results = await store.AppendStreamsAsync(appends, context.Cancellation);
+        var payload = new
+        {
+            appends = results.Select((r, i) => new
+            {
+                streamId = appends[i].Stream.Value,
+                nextExpectedVersion = r.NextExpectedVersion,
+                positions = r.Positions,
+                duplicate = r.WasDuplicate,
+            }),
+        };
+        return ApiResponse.Of(results.All(r => r.WasDuplicate) ? HttpStatusCode.OK : HttpStatusCode.Created, payload);
     }
 
     private async Task<ApiResponse> ReadAsync(ApiContext context)

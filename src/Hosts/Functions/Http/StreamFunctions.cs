@@ -15,6 +15,11 @@ public sealed class StreamFunctions(FunctionsHttpAdapter http)
         [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.StreamEvents)] HttpRequest req) =>
         http.RunAsync(nameof(AppendEvents), req);
 
+    [Function(nameof(AppendStreams))]
+    public Task<IResult> AppendStreams(
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Post, Route = Templates.Streams)] HttpRequest req) =>
+        http.RunAsync(nameof(AppendStreams), req);
+
     [Function(nameof(ReadStreamEvents))]
     public Task<IResult> ReadStreamEvents(
         [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.StreamEvents)] HttpRequest req) =>
