@@ -23,12 +23,15 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Set before the first database: the cluster preloads pg_wait_sampling and pg_stat_statements (<c>--wait-events</c>).</summary>
+    public static bool SampleWaits { get; set; }
+
     public NpgsqlDataSource DataSource { get; }
 
     /// <param name="maxAutoPrepare">The <c>Postgres:MaxAutoPrepare</c> setting to measure with (the product's default unless given).</param>
     public static async Task<BenchmarkDatabase> CreateAsync(int maxAutoPrepare = Hosting.EventSourcingSettings.DefaultMaxAutoPrepare)
     {
-        _server ??= await PostgresServer.StartAsync(durable: true);
+        _server ??= await PostgresServer.StartAsync(durable: true, SampleWaits ? WaitProfile.ServerSettings : "");
         var connectionString = await _server.CreateDatabaseAsync("es_bench");
         // The product's own data source settings, so figures are what users get.
         var dataSource = Postgres.PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 }.ConnectionString, maxAutoPrepare: maxAutoPrepare);
@@ -56,6 +59,16 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         }
 
         throw new TimeoutException($"Still false after {within.TotalSeconds:0} s: {sql}");
+    }
+
+    /// <summary>Transactions committed in this database so far, as <c>pg_stat_database</c> counts them once every backend has reported.</summary>
+    public async Task<long> CommitsAsync()
+    {
+        // Backends report their counts at most once a second, and at exit: close the pool's connections so they do.
+        DataSource.Clear();
+        await Task.Delay(300);
+        await using var command = DataSource.CreateCommand("select xact_commit from pg_stat_database where datname = current_database()");
+        return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     public async Task<long> ScalarAsync(string sql, params object[] parameters)

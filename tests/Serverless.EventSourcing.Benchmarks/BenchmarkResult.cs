@@ -21,6 +21,11 @@ public sealed record BenchmarkResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? PgbenchP99Ms { get; init; }
 
+    /// <summary>Transactions committed per second during the row's run (<c>pg_stat_database</c>): events/s over this is the coalescing factor.</summary>
+    [JsonPropertyName("commits_per_s")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? CommitsPerSecond { get; init; }
+
     /// <summary>Commands refused with 409 (only the HTTP scenarios count them).</summary>
     [JsonPropertyName("conflicts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -27,6 +27,7 @@ var scenarioOption = new Option<string[]>("--scenario")
     DefaultValueFactory = _ => ["all"],
 };
 var jsonOption = new Option<FileInfo?>("--json") { Description = "Write the figures as JSON to this file." };
+var waitsOption = new Option<bool>("--wait-events") { Description = "Preload pg_wait_sampling and pg_stat_statements; append rows note what the backends waited on." };
 var scaleOption = new Option<int>("--scale") { Description = "Multiplies operation counts (1 = the README's figures).", DefaultValueFactory = _ => 1 };
 
 var root = new RootCommand("Serverless.EventSourcing benchmarks: real PostgreSQL (fsync on) and Redis started for the run.")
@@ -34,6 +35,7 @@ var root = new RootCommand("Serverless.EventSourcing benchmarks: real PostgreSQL
     scenarioOption,
     jsonOption,
     scaleOption,
+    waitsOption,
 };
 
 root.SetAction(async (parse, _) =>
@@ -47,6 +49,7 @@ root.SetAction(async (parse, _) =>
         return 2;
     }
 
+    BenchmarkDatabase.SampleWaits = parse.GetValue(waitsOption);
     var results = new List<BenchmarkResult>();
     try
     {
@@ -61,10 +64,10 @@ root.SetAction(async (parse, _) =>
         await BenchmarkDatabase.StopAsync();
     }
 
-    var table = new Table().AddColumns("scenario", "concurrency", "events/s (or ops/s)", "P50 ms", "P99 ms", "baseline/s", "note");
+    var table = new Table().AddColumns("scenario", "concurrency", "events/s (or ops/s)", "P50 ms", "P99 ms", "baseline/s", "commits/s", "note");
     foreach (var r in results)
     {
-        table.AddRow(r.Scenario, r.Concurrency.ToString(), Fmt(r.EventsPerSecond), Fmt(r.P50Ms), Fmt(r.P99Ms), Fmt(r.BaselineEventsPerSecond), Markup.Escape(r.Note ?? ""));
+        table.AddRow(r.Scenario, r.Concurrency.ToString(), Fmt(r.EventsPerSecond), Fmt(r.P50Ms), Fmt(r.P99Ms), Fmt(r.BaselineEventsPerSecond), Fmt(r.CommitsPerSecond), Markup.Escape(r.Note ?? ""));
     }
 
     AnsiConsole.Write(table);

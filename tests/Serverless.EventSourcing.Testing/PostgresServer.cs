@@ -33,11 +33,12 @@ public sealed class PostgresServer : IAsyncDisposable
     private string DataDirectory => Path.Combine(_directory!, "data");
 
     /// <param name="durable">False turns fsync off for fast tests; benchmarks keep server defaults.</param>
-    public static Task<PostgresServer> StartAsync(bool durable)
+    /// <param name="settings">More server options for a cluster of our own (" -c name=value …"), such as preloaded libraries.</param>
+    public static Task<PostgresServer> StartAsync(bool durable, string settings = "")
     {
         var configured = Environment.GetEnvironmentVariable("POSTGRES_CONNECTION_STRING");
         return string.IsNullOrWhiteSpace(configured)
-            ? StartClusterAsync(durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+            ? StartClusterAsync((durable ? "" : " -c fsync=off -c synchronous_commit=off -c full_page_writes=off") + settings)
             : Task.FromResult(new PostgresServer(configured, null));
     }
 

@@ -1,6 +1,7 @@
 using NpgsqlTypes;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Postgres.EventStore;
+using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
@@ -16,23 +17,34 @@ public static class AppendScenario
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale)
     {
         var results = new List<BenchmarkResult>();
-        foreach (var writers in new[] { 1, 8, 32 })
+        foreach (var writers in new[] { 1, 8, 32, 64 })
         {
             var perWorker = Math.Max(50, 2000 * scale / writers);
             await using var db = await BenchmarkDatabase.CreateAsync();
             var store = new PostgresEventStore(db.DataSource);
-            await Warmup(store);
-
-            var latencies = new Latencies();
-            var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
-                latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"bench-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
+            var (rate, latencies, commits, waits) = await AppendsAsync(db, store, writers, perWorker);
             var baseline = await BaselineAsync(db, writers, perWorker);
             var (pgbench, pgbenchP99) = await Pgbench.RunAsync(db, writers, TimeSpan.FromSeconds(10));
             results.Add(new BenchmarkResult("append", writers, rate, latencies.Percentile(50), latencies.Percentile(99), baseline,
-                $"single event, distinct streams; {Math.Round(rate / baseline * 100)}% of baseline, {Math.Round(rate / pgbench * 100)}% of pgbench")
+                $"single event, distinct streams; {Math.Round(rate / baseline * 100)}% of baseline, {Math.Round(rate / pgbench * 100)}% of pgbench; {rate / commits:0.0} events per commit{waits}")
             {
                 PgbenchEventsPerSecond = pgbench,
                 PgbenchP99Ms = pgbenchP99,
+                CommitsPerSecond = commits,
+            });
+        }
+
+        // The same appends with group commit off (one transaction per append, as before it): the coalescing's share.
+        foreach (var writers in new[] { 8, 32, 64 })
+        {
+            var perWorker = Math.Max(50, 2000 * scale / writers);
+            await using var db = await BenchmarkDatabase.CreateAsync();
+            var store = new PostgresEventStore(db.DataSource, new EventStoreLimits { MaxAppendsPerTransaction = 1 });
+            var (rate, latencies, commits, waits) = await AppendsAsync(db, store, writers, perWorker);
+            results.Add(new BenchmarkResult("append-one-per-transaction", writers, rate, latencies.Percentile(50), latencies.Percentile(99), null,
+                $"the append rows with group commit off (diagnostic){waits}")
+            {
+                CommitsPerSecond = commits,
             });
         }
 
@@ -49,6 +61,32 @@ public static class AppendScenario
         }
 
         return results;
+    }
+
+    /// <summary>Single-event appends to distinct streams after a warm-up: events/s, latencies, commits/s, and the wait profile when sampled.</summary>
+    private static async Task<(double Rate, Latencies Latencies, double CommitsPerSecond, string Waits)> AppendsAsync(
+        BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker)
+    {
+        await Warmup(store);
+        if (BenchmarkDatabase.SampleWaits)
+        {
+            await WaitProfile.ResetAsync(db);
+        }
+
+        var commitsBefore = await db.CommitsAsync();
+        // Counting cleared the pool; open its connections again (no transaction) so the run does not pay for them.
+        var open = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => db.DataSource.OpenConnectionAsync().AsTask()));
+        foreach (var connection in open)
+        {
+            await connection.DisposeAsync();
+        }
+
+        var latencies = new Latencies();
+        var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
+            latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"bench-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
+        var waits = BenchmarkDatabase.SampleWaits ? $"; waits: {await WaitProfile.ReadAsync(db)}" : "";
+        var seconds = writers * perWorker / rate;
+        return (rate, latencies, (await db.CommitsAsync() - commitsBefore) / seconds, waits);
     }
 
     private static EventData NewEvent() => new("Deposited", Data, new EventMetadata { CorrelationId = Guid.NewGuid().ToString() });

@@ -16,6 +16,7 @@ public static class HttpScenario
 {
     private const int Accounts = 100;
     private const int Clients = 16;
+    private const int WideClients = 64;
 
     /// <summary><c>http-deposit</c> and its in-process twin <c>pipeline-deposit</c>.</summary>
     public static async Task<IReadOnlyList<BenchmarkResult>> RunAsync(int scale)
@@ -31,14 +32,29 @@ public static class HttpScenario
         var body = System.Text.Json.JsonSerializer.SerializeToElement(new { amount = 1, currency = "EUR" });
         var direct = await MeasureAsync(perClient, async (c, i) =>
             (await pipeline.ExecuteAsync(new CommandRequest("account", $"h{(i * Clients + c) % Accounts}", "deposit", body))).Status == CommandStatus.Conflict);
+        // 64 clients on the same host and accounts: how throughput and P99 grow past 16.
+        using var wide = await PrepareAsync(host, open: false, clients: WideClients);
+        var wideSpread = await MeasureAsync(perClient / 4, (c, i) => SendAsync(wide, $"h{(i * WideClients + c) % Accounts}", "deposit", Deposit), WideClients);
+        var locked = await MeasureLockedAsync(perClient);
         var (key, bearer) = await MeasureCredentialsAsync(perClient);
         return
         [
             spread.Result("http-deposit", $"{Clients * perClient} commands spread over {Accounts} accounts; ops/s = commands/s"),
+            wideSpread.Result("http-deposit", $"{WideClients * (perClient / 4)} commands from {WideClients} clients, same host and accounts"),
+            locked.Result("http-deposit-locked", "http-deposit with Commands:OptimisticWrites=false: every command takes its stream's lock (diagnostic)"),
             direct.Result("pipeline-deposit", "the http-deposit commands in-process, no HTTP (diagnostic)"),
             key.Result("http-deposit-key", "http-deposit with an API key (x-functions-key), on a host with keys and tokens on"),
             bearer.Result("http-deposit-bearer", "http-deposit with a bearer token (RS256, keys from a loopback OIDC issuer), same host and run"),
         ];
+    }
+
+    /// <summary>The http-deposit commands on a host where every command takes its stream's lock, as before lock-free writes.</summary>
+    private static async Task<Run> MeasureLockedAsync(int perClient)
+    {
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        await using var host = await LocalHostUnderTest.StartAsync(db, new Dictionary<string, string?> { ["Commands:OptimisticWrites"] = "false" });
+        using var client = await PrepareAsync(host);
+        return await MeasureAsync(perClient, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
     }
 
     /// <summary>The deposits on a host with keys and tokens on: key and bearer halves alternate, twice.</summary>
@@ -79,9 +95,9 @@ public static class HttpScenario
     }
 
     /// <summary>Opens the accounts and warms up (JIT, connection pools, plan caches).</summary>
-    private static async Task<HttpClient> PrepareAsync(LocalHostUnderTest host, Action<HttpClient>? credential = null, bool open = true)
+    private static async Task<HttpClient> PrepareAsync(LocalHostUnderTest host, Action<HttpClient>? credential = null, bool open = true, int clients = Clients)
     {
-        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = host.Address };
+        var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = clients }) { BaseAddress = host.Address };
         credential?.Invoke(client);
         for (var a = 0; a < Accounts && open; a++)
         {
@@ -98,18 +114,18 @@ public static class HttpScenario
 
     private const string Deposit = "{\"amount\":1,\"currency\":\"EUR\"}";
 
-    private static async Task<Run> MeasureAsync(int perClient, Func<int, int, Task<bool>> conflicted)
+    private static async Task<Run> MeasureAsync(int perClient, Func<int, int, Task<bool>> conflicted, int clients = Clients)
     {
         var latencies = new Latencies();
         var conflicts = 0;
-        var rate = await Latencies.RunAsync(Clients, perClient, async (c, i) =>
+        var rate = await Latencies.RunAsync(clients, perClient, async (c, i) =>
         {
             if (await latencies.TimeAsync(() => conflicted(c, i)))
             {
                 Interlocked.Increment(ref conflicts);
             }
         });
-        return new Run(rate, latencies, conflicts);
+        return new Run(rate, latencies, conflicts, clients);
     }
 
     /// <returns>True when the command was refused as a conflict (409).</returns>
@@ -124,7 +140,7 @@ public static class HttpScenario
         };
     }
 
-    private sealed record Run(double Rate, Latencies Latencies, int Conflicts)
+    private sealed record Run(double Rate, Latencies Latencies, int Conflicts, int Clients = Clients)
     {
         /// <summary>Runs of equal size as one: the mean rate, all latencies together.</summary>
         public static Run Combine(IEnumerable<Run> runs)
