@@ -15,6 +15,27 @@ public sealed class LocalSagaRunner(PostgresSagaRuns runs, SagaExecutor executor
 
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>
+    /// <paramref name="count"/> runners until <paramref name="stoppingToken"/> fires; then, once each has stopped, their
+    /// sagas are handed back at once rather than left to the lease (a restart or another instance goes on without
+    /// waiting). A runner that dies without this (a crash, a kill) still leaves its sagas to the lease.
+    /// </summary>
+    public async Task RunAllAsync(string owner, int count, CancellationToken stoppingToken)
+    {
+        var owners = Enumerable.Range(0, count).Select(i => $"{owner}-{i}").ToList();
+        await Task.WhenAll(owners.Select(o => Task.Run(() => RunAsync(o, stoppingToken), CancellationToken.None)));
+        try
+        {
+            using var bounded = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            var released = await runs.ReleaseHeldAsync(owners, bounded.Token);
+            logger.LogInformation("Saga runners {Owner} stopped; handed back {Count} sagas", owner, released);
+        }
+        catch (Exception ex) when (ex is Npgsql.NpgsqlException or OperationCanceledException)
+        {
+            logger.LogWarning(ex, "Saga runners {Owner} could not hand back their sagas; their leases will run out", owner);
+        }
+    }
+
     public async Task RunAsync(string owner, CancellationToken ct)
     {
         while (!ct.IsCancellationRequested)

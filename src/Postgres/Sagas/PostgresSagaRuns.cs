@@ -67,6 +67,18 @@ public sealed class PostgresSagaRuns(NpgsqlDataSource dataSource, PostgresEventS
         await command.ExecuteNonQueryAsync(ct);
     }
 
+    /// <summary>
+    /// Hands back every active saga these owners hold, due at once (a clean stop): another runner, or this one after a
+    /// restart, continues it now instead of after the lease. Its steps are idempotent, as for a lease that ran out.
+    /// </summary>
+    public async Task<int> ReleaseHeldAsync(IReadOnlyList<string> owners, CancellationToken ct = default)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update es_saga_runs set lease_owner = null, lease_until = null where lease_owner = any($1) and status = 'active'");
+        command.Parameters.AddWithValue(owners.ToArray());
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>Extends a lease while a runner keeps working on a saga.</summary>
     public async Task<bool> RenewAsync(Guid sagaId, string owner, TimeSpan lease, CancellationToken ct = default)
     {

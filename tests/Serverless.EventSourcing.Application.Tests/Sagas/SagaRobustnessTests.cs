@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Serverless.EventSourcing.Hosting;
 using Serverless.EventSourcing.Samples.Bank.Transfers;
 using Serverless.EventSourcing.Sagas;
 
@@ -26,6 +28,43 @@ public class SagaRobustnessTests(BankDatabase db) : IClassFixture<BankDatabase>
         Assert.Contains("timed out", state.Reason);
         Assert.Equal(100, (await h.Bank.StateAsync(from)).Balance);
         Assert.Equal(0, (await new BankServices(db.DataSource).StateAsync(slowTarget)).Balance);
+    }
+
+    [Fact]
+    public async Task Runners_stopped_cleanly_hand_their_sagas_back_at_once_instead_of_leaving_them_to_the_lease()
+    {
+        var slowTarget = "slow" + BankServices.NewId();
+        var h = new SagaHarness(db.DataSource, inner => new SlowStreamCommands(inner, $"account-{slowTarget}"));
+        var from = await h.Bank.OpenAsync(deposit: 100);
+        await new BankServices(db.DataSource).RunAsync(slowTarget, "open", new { owner = "Slow", currency = "EUR" });
+        var saga = await h.StartTransferAsync(from, slowTarget, 40);
+        var longLease = new LocalSagaRunner(h.Runs, h.Executor, h.Signal, NullLogger<LocalSagaRunner>.Instance) { Lease = TimeSpan.FromMinutes(5), Poll = TimeSpan.FromMilliseconds(20) };
+
+        using var stop = new CancellationTokenSource();
+        var running = longLease.RunAllAsync("clean-stop", 2, stop.Token);
+        await WaitForAsync(async () => await LeaseOwnerAsync(saga) is not null);
+        stop.Cancel(); // mid-step: the credit to the slow account takes 2 s
+        await running;
+
+        Assert.Null(await LeaseOwnerAsync(saga));
+        await h.RunUntilFinishedAsync([saga]);
+        Assert.Equal(SagaStatus.Completed, (await h.StateAsync(saga)).Status);
+        Assert.Equal(60, (await h.Bank.StateAsync(from)).Balance);
+    }
+
+    private async Task<string?> LeaseOwnerAsync(Guid saga)
+    {
+        await using var command = db.DataSource.CreateCommand("select lease_owner from es_saga_runs where saga_id = $1");
+        command.Parameters.AddWithValue(saga);
+        return await command.ExecuteScalarAsync() as string;
+    }
+
+    private static async Task WaitForAsync(Func<Task<bool>> condition)
+    {
+        for (var deadline = DateTime.UtcNow.AddSeconds(20); !await condition(); await Task.Delay(10))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "condition not met within 20 s");
+        }
     }
 
     [Fact]

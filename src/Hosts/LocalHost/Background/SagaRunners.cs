@@ -9,6 +9,6 @@ public sealed class SagaRunners(LocalSagaRunner runner, IConfiguration configura
     {
         var count = EventSourcingSettings.Int(configuration, "Sagas:Runners", 4, min: 1);
         var owner = $"{Environment.MachineName}-{Environment.ProcessId}";
-        return Task.WhenAll(Enumerable.Range(0, count).Select(i => Task.Run(() => runner.RunAsync($"{owner}-{i}", stoppingToken), stoppingToken)));
+        return runner.RunAllAsync(owner, count, stoppingToken);
     }
 }
