@@ -247,6 +247,27 @@ public static class ContractCases
                 Assert.Equal(["4"], (await resumed!.ReadEventsAsync(1, TimeSpan.FromSeconds(30))).Select(m => m.Id));
             }
         },
+        ["fromVersion 0 is the start on every route that takes it; a negative version or position is 400"] = async host =>
+        {
+            var stream = $"note-{Api.NewId()}";
+            await host.Client.AppendOneAsync(stream);
+            await host.Client.AppendOneAsync(stream);
+            var read = await (await host.Client.GetAsync($"/api/streams/{stream}/events?fromVersion=0")).JsonAsync();
+            Assert.Equal([1, 2], read.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("streamVersion").GetInt64()));
+            var replay = await (await host.Client.PostAsync("/api/replay", Api.Json(new { streamId = stream, fromVersion = 0 }))).JsonAsync();
+            Assert.Equal([1, 2], replay.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("streamVersion").GetInt64()));
+            var (live, _) = await SseClient.OpenAsync(host.Client, $"/api/streams/{stream}/live?fromVersion=0");
+            await using (live)
+            {
+                Assert.Equal(["1", "2"], (await live!.ReadEventsAsync(2, TimeSpan.FromSeconds(30))).Select(m => m.Id));
+            }
+
+            Assert.Equal("fromVersion", (await (await host.Client.GetAsync($"/api/streams/{stream}/events?fromVersion=-1")).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
+            foreach (var (body, field) in new (object, string)[] { (new { fromVersion = -1 }, "fromVersion"), (new { toVersion = -1 }, "toVersion"), (new { afterPosition = -1 }, "afterPosition"), (new { fromVersion = 3, toVersion = 2 }, "fromVersion") })
+            {
+                Assert.Equal(field, (await (await host.Client.PostAsync("/api/replay", Api.Json(body))).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
+            }
+        },
         ["a log subscription filters by category and type and carries the log cursor as id"] = async host =>
         {
             var category = "live" + Api.NewId();
@@ -270,7 +291,7 @@ public static class ContractCases
                 return (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString();
             }
 
-            Assert.Equal("fromVersion", await FieldAsync($"/api/streams/note-{Api.NewId()}/live?fromVersion=0"));
+            Assert.Equal("fromVersion", await FieldAsync($"/api/streams/note-{Api.NewId()}/live?fromVersion=-1"));
             Assert.Equal("Last-Event-ID", await FieldAsync($"/api/streams/note-{Api.NewId()}/live", "x"));
             Assert.Equal("streamId", await FieldAsync("/api/streams/nodash/live"));
             Assert.Equal("Last-Event-ID", await FieldAsync("/api/events/live", "12"));

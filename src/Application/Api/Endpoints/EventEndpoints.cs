@@ -53,6 +53,20 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
         context.Access.RequireVisible(CheckCategory(request.Category, "category"));
         CheckTypes(request.EventTypes, "eventTypes");
 
+        // Versions and positions follow the query routes' rule: 0 or more (fromVersion 0 is the start).
+        foreach (var (field, value) in new[] { ("fromVersion", request.FromVersion), ("toVersion", request.ToVersion), ("afterPosition", request.AfterPosition) })
+        {
+            if (value < 0)
+            {
+                throw new InvalidInputException(field, "must be 0 or more");
+            }
+        }
+
+        if (request.FromVersion > request.ToVersion)
+        {
+            throw new InvalidInputException("fromVersion", "must not be above toVersion");
+        }
+
         var limit = request.Limit ?? 100;
         if (limit < 1 || limit > context.MaxPageSize)
         {

@@ -26,7 +26,8 @@ public sealed class LiveEndpoints(IEventStore store, LiveSubscriptions subscript
     {
         var stream = StreamId.Parse(context.Route("streamId"));
         var visible = await context.Access.StreamAsync(Permission.Read, stream, context.Cancellation);
-        var from = context.QueryLong("fromVersion", min: 1);
+        // One rule for every route: versions are 0 or more, and fromVersion 0 means the start, as on streams/{id}/events.
+        var from = context.QueryLong("fromVersion") is { } given ? Math.Max(1, given) : (long?)null;
         if (context.Request.Header(LastEventId) is { } lastId)
         {
             from = long.TryParse(lastId, NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version < long.MaxValue
