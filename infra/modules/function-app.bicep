@@ -176,6 +176,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Projections__Delivery: 'kafka'
       Projections__HorizonAlertSeconds: '10'
       Sagas__Runners: '4'
+      Commands__OptimisticWrites: 'true'
       Snapshots__EveryEvents: '100'
       Snapshots__MaxAgeSeconds: '0'
       Snapshots__KeepPerStream: '3'

@@ -39,9 +39,14 @@ public sealed class LocalHostUnderTest : IAsyncDisposable
         {
             settings[key] = value;
         }
+        // A null value takes a setting away (the product's default applies).
         foreach (var (key, value) in extra ?? new Dictionary<string, string?>())
         {
-            if (value is not null)
+            if (value is null)
+            {
+                settings.Remove(key);
+            }
+            else
             {
                 settings[key] = value;
             }

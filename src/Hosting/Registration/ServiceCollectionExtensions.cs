@@ -36,6 +36,8 @@ namespace Serverless.EventSourcing.Hosting;
 /// </summary>
 public static partial class ServiceCollectionExtensions
 {
+    private const string RoutingCategory = "Microsoft.AspNetCore.Routing.EndpointMiddleware";
+
     private const string SubjectKeyPool = "subject-keys";
 
     /// <summary>Connections per instance for subject keys, beside <c>Postgres:MaxPoolSize</c> (README, "Connections").</summary>
@@ -59,7 +61,16 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton(TimeProvider.System);
         // ASP.NET Core logs every request's full URL at Information, query string included: the live routes' access_token
         // would be written to the log. Warnings and errors still come through; the API logs its own refusals without it.
-        services.AddLogging(logging => logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning));
+        services.AddLogging(logging =>
+        {
+            logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+            // "Executing endpoint" and "Executed endpoint" on every request cost a fifth of the HTTP path's throughput
+            // (README, "Performance") and say nothing traces and metrics do not; a setting for the category still wins.
+            if (configuration.GetSection("Logging:LogLevel")[RoutingCategory] is null)
+            {
+                logging.AddFilter(RoutingCategory, LogLevel.Warning);
+            }
+        });
         return services
             .AddStore(settings, postgresTokenProvider)
             .AddWriteModel(settings, modules, configuration)

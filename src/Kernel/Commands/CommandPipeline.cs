@@ -237,7 +237,9 @@ public sealed class CommandPipeline(
             return new CommandResult { Status = CommandStatus.Deleted, StreamId = stream.Value, Message = $"{stream.Value} has been deleted." };
         }
 
-        logger.LogInformation("Command {Command} appended {Count} events to {StreamId} at version {Version}", handler.Name, eventData.Count, stream.Value, result.Version);
+        // Debug: one line per command at Information was most of the log volume; the command's span and
+        // es.command.duration carry the same.
+        logger.LogDebug("Command {Command} appended {Count} events to {StreamId} at version {Version}", handler.Name, eventData.Count, stream.Value, result.Version);
         // The write's connection goes back to the pool first: a command that held it while asking the pool for the
         // snapshot's connection would deadlock with as many others as the pool has connections (until its timeout).
         await write.DisposeAsync();

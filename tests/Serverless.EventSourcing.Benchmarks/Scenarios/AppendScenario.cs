@@ -48,6 +48,23 @@ public static class AppendScenario
             });
         }
 
+        // How many group-commit transactions in flight (EventStoreLimits.GroupCommitWriters) suit this machine (diagnostic).
+        foreach (var slots in new[] { 2, 4, 8 })
+        {
+            foreach (var writers in new[] { 8, 32, 64 })
+            {
+                var perWorker = Math.Max(50, 2000 * scale / writers);
+                await using var db = await BenchmarkDatabase.CreateAsync();
+                var store = new PostgresEventStore(db.DataSource, new EventStoreLimits { GroupCommitWriters = slots });
+                var (rate, latencies, commits, _) = await AppendsAsync(db, store, writers, perWorker);
+                results.Add(new BenchmarkResult($"append-slots-{slots}", writers, rate, latencies.Percentile(50), latencies.Percentile(99), null,
+                    $"the append rows with {slots} group-commit transactions in flight (diagnostic)")
+                {
+                    CommitsPerSecond = commits,
+                });
+            }
+        }
+
         foreach (var writers in new[] { 1, 8 })
         {
             await using var db = await BenchmarkDatabase.CreateAsync();

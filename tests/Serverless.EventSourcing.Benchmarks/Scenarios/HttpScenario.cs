@@ -25,7 +25,22 @@ public static class HttpScenario
         await using var host = await LocalHostUnderTest.StartAsync(db);
         using var client = await PrepareAsync(host);
         var perClient = 500 * scale;
-        var spread = await MeasureAsync(perClient, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
+
+        // Beside it, a host where every command takes its stream's lock (as before lock-free writes); the two are
+        // measured in alternating halves, so drift on the machine and the first run's JIT fall on both alike.
+        await using var lockedDb = await BenchmarkDatabase.CreateAsync();
+        await using var lockedHost = await LocalHostUnderTest.StartAsync(lockedDb, new Dictionary<string, string?> { ["Commands:OptimisticWrites"] = "false" });
+        using var lockedClient = await PrepareAsync(lockedHost);
+        var halves = new List<(Run Spread, Run Locked)>();
+        for (var pass = 0; pass < 2; pass++)
+        {
+            var (first, second) = await AlternateAsync(pass,
+                () => MeasureAsync(perClient / 2, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)),
+                () => MeasureAsync(perClient / 2, (c, i) => SendAsync(lockedClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)));
+            halves.Add((first, second));
+        }
+
+        var (spread, locked) = (Run.Combine(halves.Select(h => h.Spread)), Run.Combine(halves.Select(h => h.Locked)));
 
         // The same spread commands through the pipeline in-process: splits HTTP cost from the command path (diagnostic).
         var pipeline = host.Services.GetRequiredService<CommandPipeline>();
@@ -35,26 +50,72 @@ public static class HttpScenario
         // 64 clients on the same host and accounts: how throughput and P99 grow past 16.
         using var wide = await PrepareAsync(host, open: false, clients: WideClients);
         var wideSpread = await MeasureAsync(perClient / 4, (c, i) => SendAsync(wide, $"h{(i * WideClients + c) % Accounts}", "deposit", Deposit), WideClients);
-        var locked = await MeasureLockedAsync(perClient);
         var (key, bearer) = await MeasureCredentialsAsync(perClient);
+        var (quiet, logged, linesPerCommand) = await MeasureLoggingAsync(perClient);
         return
         [
             spread.Result("http-deposit", $"{Clients * perClient} commands spread over {Accounts} accounts; ops/s = commands/s"),
             wideSpread.Result("http-deposit", $"{WideClients * (perClient / 4)} commands from {WideClients} clients, same host and accounts"),
-            locked.Result("http-deposit-locked", "http-deposit with Commands:OptimisticWrites=false: every command takes its stream's lock (diagnostic)"),
+            locked.Result("http-deposit-locked", "http-deposit with Commands:OptimisticWrites=false: every command takes its stream's lock; halves alternate with http-deposit's (diagnostic)"),
             direct.Result("pipeline-deposit", "the http-deposit commands in-process, no HTTP (diagnostic)"),
             key.Result("http-deposit-key", "http-deposit with an API key (x-functions-key), on a host with keys and tokens on"),
             bearer.Result("http-deposit-bearer", "http-deposit with a bearer token (RS256, keys from a loopback OIDC issuer), same host and run"),
+            quiet.Result("http-deposit-quiet", "http-deposit on a host logging warnings only (the benchmark's usual setting); halves alternate with http-deposit-logged"),
+            logged.Result("http-deposit-logged", $"http-deposit with the product's default log levels, JSON console to a file: {linesPerCommand:0.0} lines per command"),
         ];
     }
 
-    /// <summary>The http-deposit commands on a host where every command takes its stream's lock, as before lock-free writes.</summary>
-    private static async Task<Run> MeasureLockedAsync(int perClient)
+    /// <summary>Two measurements in A-B order on even passes and B-A on odd ones, so a drift within a pass falls on both alike.</summary>
+    private static async Task<(Run A, Run B)> AlternateAsync(int pass, Func<Task<Run>> a, Func<Task<Run>> b)
     {
-        await using var db = await BenchmarkDatabase.CreateAsync();
-        await using var host = await LocalHostUnderTest.StartAsync(db, new Dictionary<string, string?> { ["Commands:OptimisticWrites"] = "false" });
-        using var client = await PrepareAsync(host);
-        return await MeasureAsync(perClient, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
+        if (pass % 2 == 0)
+        {
+            var first = await a();
+            return (first, await b());
+        }
+
+        var second = await b();
+        return (await a(), second);
+    }
+
+    /// <summary>
+    /// What the default logging costs: a host with the product's log levels (JSON to the console, here a file, as a
+    /// container's stdout would be) against one that logs warnings only, in alternating halves.
+    /// </summary>
+    private static async Task<(Run Quiet, Run Logged, double LinesPerCommand)> MeasureLoggingAsync(int perClient)
+    {
+        await using var quietDb = await BenchmarkDatabase.CreateAsync();
+        await using var loggedDb = await BenchmarkDatabase.CreateAsync();
+        var file = Path.Combine(Path.GetTempPath(), $"bench-log-{Guid.NewGuid():N}.jsonl");
+        var console = Console.Out;
+        await using var log = new StreamWriter(file) { AutoFlush = false };
+        Console.SetOut(log);
+        try
+        {
+            await using var quietHost = await LocalHostUnderTest.StartAsync(quietDb);
+            await using var loggedHost = await LocalHostUnderTest.StartAsync(loggedDb, new Dictionary<string, string?> { ["Logging:LogLevel:Default"] = null });
+            using var quietClient = await PrepareAsync(quietHost);
+            using var loggedClient = await PrepareAsync(loggedHost);
+            await log.FlushAsync();
+            var linesBefore = File.ReadLines(file).Count();
+            var halves = new List<(Run Quiet, Run Logged)>();
+            for (var pass = 0; pass < 2; pass++)
+            {
+                halves.Add(await AlternateAsync(pass,
+                    () => MeasureAsync(perClient / 2, (c, i) => SendAsync(quietClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)),
+                    () => MeasureAsync(perClient / 2, (c, i) => SendAsync(loggedClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit))));
+            }
+
+            await Task.Delay(500); // the console logger writes from its own queue
+            await log.FlushAsync();
+            var lines = File.ReadLines(file).Count() - linesBefore;
+            return (Run.Combine(halves.Select(h => h.Quiet)), Run.Combine(halves.Select(h => h.Logged)), lines / (double)(Clients * (perClient / 2) * 2));
+        }
+        finally
+        {
+            Console.SetOut(console);
+            File.Delete(file);
+        }
     }
 
     /// <summary>The deposits on a host with keys and tokens on: key and bearer halves alternate, twice.</summary>
@@ -104,7 +165,8 @@ public static class HttpScenario
             await SendAsync(client, $"h{a}", "open", "{\"owner\":\"bench\",\"currency\":\"EUR\"}");
         }
 
-        for (var i = 0; i < 400; i++)
+        // Enough for the JIT's later tiers: with 400 the first row measured in a process ran 30-40 % below later ones.
+        for (var i = 0; i < 2000; i++)
         {
             await SendAsync(client, $"h{i % Accounts}", "deposit", Deposit);
         }
