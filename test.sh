@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command: installs what a fresh machine lacks, builds every project of the solution (the Azure
 # Functions app included, without its one KafkaTrigger file: see README) and runs every test. The fixtures start
-# their own throwaway PostgreSQL, Redis, Azurite and Kafka-protocol servers unless POSTGRES_CONNECTION_STRING,
+# their own throwaway PostgreSQL (also behind PgBouncer), Redis, Azurite and Kafka-protocol servers unless POSTGRES_CONNECTION_STRING,
 # REDIS_CONNECTION_STRING, AZURITE_CONNECTION_STRING or KAFKA_BOOTSTRAP_SERVERS point at existing ones.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")"
@@ -17,6 +17,8 @@ packages=()
 [[ -n "${POSTGRES_CONNECTION_STRING:-}" ]] || have_postgres || packages+=(postgresql)
 [[ -n "${REDIS_CONNECTION_STRING:-}" ]] || command -v redis-server >/dev/null 2>&1 || packages+=(redis-server)
 command -v runuser >/dev/null 2>&1 || packages+=(util-linux)
+# PgBouncer in transaction mode in front of the test cluster (Tests/PgBouncer).
+command -v pgbouncer >/dev/null 2>&1 || [[ -x /usr/sbin/pgbouncer ]] || packages+=(pgbouncer)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 if ((${#packages[@]})); then
   if [[ $(id -u) -ne 0 ]]; then

@@ -15,6 +15,11 @@ public sealed class PostgresOutages : IOutageDetector
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
+            if (e is PostgresException { SqlState: PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName } lost)
+            {
+                return new DependencyOutage("PostgreSQL", $"{lost.SqlState}: {lost.MessageText}. {LostPreparedStatements}");
+            }
+
             if (IsOutage(e))
             {
                 return new DependencyOutage("PostgreSQL", e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : e.Message);
@@ -24,6 +29,14 @@ public sealed class PostgresOutages : IOutageDetector
         return null;
     }
 
+    /// <summary>
+    /// Why an auto-prepared statement can vanish or already exist: this code never prepares statements by name itself, so
+    /// a pooler in transaction mode is handing the session's server connection to other clients between transactions.
+    /// Answered 503 (not 500): the request did nothing, and the operator has a setting to change.
+    /// </summary>
+    public const string LostPreparedStatements =
+        "Prepared statements do not survive between transactions here: a pooler in transaction mode (PgBouncer before 1.21, or with max_prepared_statements = 0) is in front of the server. Set Postgres__MaxAutoPrepare=0, or raise the pooler's max_prepared_statements.";
+
     /// <summary>This exception itself (not its inner ones) says the server is away.</summary>
     internal static bool IsOutage(Exception error) => error switch
     {
@@ -31,7 +44,8 @@ public sealed class PostgresOutages : IOutageDetector
         // 08 connection exception, 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect now (starting up
         // or recovering), 53300 too many connections. Serialization failures and deadlocks are not outages.
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
-            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections,
+            || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
+                or PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName,
         NpgsqlException npgsql => npgsql.IsTransient,
         SocketException => true,
         _ => false,

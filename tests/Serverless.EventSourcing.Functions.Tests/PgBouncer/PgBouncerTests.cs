@@ -1,0 +1,119 @@
+using Serverless.EventSourcing.Functions.Tests.Contract;
+using Serverless.EventSourcing.Functions.Tests.Durable;
+
+namespace Serverless.EventSourcing.Functions.Tests.PgBouncer;
+
+/// <summary>Every contract case through PgBouncer in transaction mode.</summary>
+public sealed class PgBouncerContractTests(PgBouncerLocalHost host) : IClassFixture<PgBouncerLocalHost>
+{
+    [Theory]
+    [MemberData(nameof(ContractCases.Names), MemberType = typeof(ContractCases))]
+    public Task Holds(string contractCase) => ContractCases.All[contractCase](host);
+}
+
+/// <summary>What depends most on transaction-scoped state, through PgBouncer in transaction mode.</summary>
+public sealed class PgBouncerWorkloadTests(PgBouncerLocalHost host) : IClassFixture<PgBouncerLocalHost>
+{
+    [Fact]
+    public async Task Concurrent_commands_on_one_account_and_across_accounts_all_succeed()
+    {
+        var hot = await host.Client.OpenAccountAsync();
+        var spread = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            spread.Add(await host.Client.OpenAccountAsync());
+        }
+
+        var requests = Enumerable.Range(0, 100).Select(i => Task.Run(async () =>
+        {
+            using var response = await host.Client.PostAsync($"/api/aggregates/account/{(i % 2 == 0 ? hot : spread[i % 5])}/commands/deposit", Api.Json(new { amount = 1, currency = "EUR" }));
+            return response.StatusCode;
+        }));
+
+        Assert.All(await Task.WhenAll(requests), s => Assert.Equal(HttpStatusCode.OK, s));
+        Assert.Equal(50, await Transfers.BalanceAsync(host.Client, hot));
+        Assert.Equal(50, (await Task.WhenAll(spread.Select(a => Transfers.BalanceAsync(host.Client, a)))).Sum());
+    }
+
+    [Fact]
+    public async Task A_transfer_saga_completes_and_moves_the_money()
+    {
+        var from = await host.Client.OpenAccountAsync(deposit: 100);
+        var to = await host.Client.OpenAccountAsync();
+
+        var saga = await Transfers.StartAsync(host.Client, from, to, 30);
+        var status = await Transfers.FinishedAsync(host.Client, saga, TimeSpan.FromSeconds(60));
+
+        Assert.Equal("completed", status.GetProperty("status").GetString());
+        Assert.Equal((70, 30), (await Transfers.BalanceAsync(host.Client, from), await Transfers.BalanceAsync(host.Client, to)));
+    }
+
+    [Fact]
+    public async Task A_rebuild_under_writes_ends_with_every_balance_right()
+    {
+        var accounts = new List<string>();
+        for (var i = 0; i < 5; i++)
+        {
+            accounts.Add(await host.Client.OpenAccountAsync(deposit: 10));
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, (await host.Client.PostAsync("/api/projections/balances/rebuild", null)).StatusCode);
+        for (var i = 0; i < 25; i++)
+        {
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync($"/api/aggregates/account/{accounts[i % 5]}/commands/deposit", Api.Json(new { amount = 1, currency = "EUR" }))).StatusCode);
+        }
+
+        for (var deadline = DateTime.UtcNow.AddSeconds(60); ; await Task.Delay(200))
+        {
+            var balances = new List<long>();
+            foreach (var account in accounts)
+            {
+                using var read = await host.Client.GetAsync($"/api/read/accounts/{account}");
+                balances.Add(read.IsSuccessStatusCode ? (await read.JsonAsync()).GetProperty("balance").GetInt64() : -1);
+            }
+
+            if (balances.All(b => b == 15))
+            {
+                return;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"read model balances {string.Join(", ", balances)}, expected 15 each");
+        }
+    }
+}
+
+/// <summary>
+/// The default <c>Postgres:MaxAutoPrepare=50</c> through a transaction-mode pooler loses its prepared statements between
+/// transactions: every request must still be answered, a failure as 503 (never 500) and logged naming the setting.
+/// </summary>
+public sealed class PgBouncerPreparedStatementTests(PgBouncerPreparingLocalHost host) : IClassFixture<PgBouncerPreparingLocalHost>
+{
+    [Fact]
+    public async Task Lost_prepared_statements_are_a_503_naming_the_setting_never_a_500()
+    {
+        var accounts = new List<string>();
+        for (var i = 0; i < 4; i++)
+        {
+            using var open = await host.Client.PostAsync($"/api/aggregates/account/{Api.NewId()}/commands/open", Api.Json(new { owner = "Ada", currency = "EUR" }));
+            if (open.StatusCode == HttpStatusCode.OK)
+            {
+                accounts.Add((await open.JsonAsync()).GetProperty("streamId").GetString()!["account-".Length..]);
+            }
+        }
+
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 200).Select(i => Task.Run(async () =>
+        {
+            using var response = i % 2 == 0 || accounts.Count == 0
+                ? await host.Client.GetAsync($"/api/streams/note-{i % 7}/events")
+                : await host.Client.PostAsync($"/api/aggregates/account/{accounts[i % accounts.Count]}/commands/deposit", Api.Json(new { amount = 1, currency = "EUR" }));
+            return response.StatusCode;
+        })));
+
+        Assert.DoesNotContain(HttpStatusCode.InternalServerError, statuses);
+        Assert.All(statuses, s => Assert.True(s is HttpStatusCode.OK or HttpStatusCode.NotFound or HttpStatusCode.ServiceUnavailable, $"answered {(int)s}"));
+        if (statuses.Contains(HttpStatusCode.ServiceUnavailable))
+        {
+            Assert.Contains(host.Logs.Lines, l => l.Contains("Postgres__MaxAutoPrepare", StringComparison.Ordinal));
+        }
+    }
+}
