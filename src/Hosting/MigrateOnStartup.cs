@@ -12,7 +12,8 @@ internal sealed class MigrateOnStartup(SchemaMigrator migrator, Npgsql.NpgsqlDat
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        if (settings.PostgresMaxAutoPrepare > 0 && await Postgres.PooledSessionProbe.SessionsMoveBetweenTransactionsAsync(dataSource, cancellationToken))
+        // The probe needs two connections at once.
+        if (settings.PostgresMaxAutoPrepare > 0 && settings.PostgresMaxPoolSize >= 2 && await Postgres.PooledSessionProbe.SessionsMoveBetweenTransactionsAsync(dataSource, cancellationToken))
         {
             throw new InvalidOperationException(
                 $"Postgres__MaxAutoPrepare is {settings.PostgresMaxAutoPrepare}, but a pooler in transaction mode is in front of the server (one connection ran on two server sessions): " +

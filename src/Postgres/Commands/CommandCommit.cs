@@ -63,7 +63,8 @@ internal static class CommandCommit
         catch (PostgresException ex)
         {
             var error = StoreErrors.Translate(ex, stream.Value, expected);
-            AppendMetrics.Failed(started, error);
+            // A lock-free command's conflict is a race it will retry under the lock, not a refusal.
+            AppendMetrics.Failed(started, error, begin ? AppendMetrics.CommandRace : "append");
             throw error;
         }
     }

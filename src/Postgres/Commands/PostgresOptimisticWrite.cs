@@ -19,7 +19,7 @@ internal sealed class PostgresOptimisticWrite(NpgsqlDataSource dataSource, Strea
     {
         if (record is null)
         {
-            return await store.AppendAsync(Stream, expected, events, ct);
+            return await store.AppendAsync(Stream, expected, events, AppendMetrics.CommandRace, ct);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);

@@ -22,13 +22,17 @@ internal static class AppendMetrics
         }
     }
 
-    public static void Failed(long started, Exception error)
+    /// <summary>The conflict source of a lock-free command's append that another writer overtook: no caller is refused.</summary>
+    public const string CommandRace = "command_race";
+
+    /// <param name="source">The <c>source</c> a version conflict is counted under.</param>
+    public static void Failed(long started, Exception error, string source = "append")
     {
         var conflict = error is WrongExpectedVersionException;
         Record(started, conflict ? "conflict" : "failed");
         if (conflict)
         {
-            Telemetry.Conflicts.Add(1, new KeyValuePair<string, object?>("source", "append"));
+            Telemetry.Conflicts.Add(1, new KeyValuePair<string, object?>("source", source));
         }
     }
 

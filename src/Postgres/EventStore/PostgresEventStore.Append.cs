@@ -15,16 +15,20 @@ public sealed partial class PostgresEventStore
     /// Appends on its own, through the group-commit writer: alone when no other append is in flight, else in one
     /// transaction with the appends that arrived meanwhile, each still checked on its own and answered on its own.
     /// </summary>
-    public async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default)
+    public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
+        AppendAsync(stream, expected, events, "append", ct);
+
+    /// <param name="conflictSource">What a version conflict is counted as in <c>es.concurrency.conflicts</c>.</param>
+    internal async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string conflictSource, CancellationToken ct)
     {
         var metadata = AppendValidator.Validate(events, limits);
         if (writer is null)
         {
-            return await AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, metadata, committed: true, ct);
+            return await AppendCoreAsync(dataSource.CreateCommand(AppendSql), stream, expected, events, metadata, committed: true, ct, conflictSource);
         }
 
         ct.ThrowIfCancellationRequested();
-        return await writer.SubmitAsync(new PendingAppend(stream, expected, events, metadata, ct));
+        return await writer.SubmitAsync(new PendingAppend(stream, expected, events, metadata, ct, conflictSource));
     }
 
     /// <summary>
@@ -39,7 +43,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <param name="committed">True when the append commits on its own, so waiting readers can be woken now.</param>
-    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, bool committed, CancellationToken ct)
+    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, bool committed, CancellationToken ct, string conflictSource = "append")
     {
         await using var _ = command;
         AddAppendParameters(command.Parameters, stream, expected, events, metadata);
@@ -58,7 +62,7 @@ public sealed partial class PostgresEventStore
         catch (PostgresException ex)
         {
             var error = StoreErrors.Translate(ex, stream.Value, expected);
-            AppendMetrics.Failed(started, error);
+            AppendMetrics.Failed(started, error, conflictSource);
             throw error;
         }
     }

@@ -44,7 +44,7 @@ public sealed partial class PostgresEventStore
             // committed, and each caller may retry its append with the same event ids.
             foreach (var item in batch)
             {
-                AppendMetrics.Failed(item.Started, ex);
+                AppendMetrics.Failed(item.Started, ex, item.ConflictSource);
                 item.Completion.TrySetException(ex);
             }
 
@@ -61,7 +61,7 @@ public sealed partial class PostgresEventStore
             }
             else if (outcome.Error is { } error)
             {
-                AppendMetrics.Failed(item.Started, error);
+                AppendMetrics.Failed(item.Started, error, item.ConflictSource);
                 item.Completion.TrySetException(error);
             }
             else
@@ -79,7 +79,7 @@ public sealed partial class PostgresEventStore
         try
         {
             item.Completion.TrySetResult(await AppendCoreAsync(
-                dataSource.CreateCommand(AppendSql), item.Stream, item.Expected, item.Events, item.Metadata, committed: true, item.Cancellation));
+                dataSource.CreateCommand(AppendSql), item.Stream, item.Expected, item.Events, item.Metadata, committed: true, item.Cancellation, item.ConflictSource));
         }
         catch (OperationCanceledException) when (item.Cancellation.IsCancellationRequested)
         {
