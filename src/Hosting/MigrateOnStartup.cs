@@ -4,24 +4,10 @@ using Serverless.EventSourcing.Postgres.Schema;
 
 namespace Serverless.EventSourcing.Hosting;
 
-/// <summary>
-/// Applies pending migrations before the host serves anything (safe with many instances: advisory lock); first refuses
-/// to start with prepared statements on behind a pooler that moves sessions between transactions.
-/// </summary>
-internal sealed class MigrateOnStartup(SchemaMigrator migrator, Npgsql.NpgsqlDataSource dataSource, EventSourcingSettings settings) : IHostedService
+/// <summary>Applies pending migrations before the host serves anything (safe with many instances: advisory lock).</summary>
+internal sealed class MigrateOnStartup(SchemaMigrator migrator) : IHostedService
 {
-    public async Task StartAsync(CancellationToken cancellationToken)
-    {
-        // The probe needs two connections at once.
-        if (settings.PostgresMaxAutoPrepare > 0 && settings.PostgresMaxPoolSize >= 2 && await Postgres.PooledSessionProbe.SessionsMoveBetweenTransactionsAsync(dataSource, cancellationToken))
-        {
-            throw new InvalidOperationException(
-                $"Postgres__MaxAutoPrepare is {settings.PostgresMaxAutoPrepare}, but a pooler in transaction mode is in front of the server (one connection ran on two server sessions): " +
-                "prepared statements would run on sessions that did not prepare them. Set Postgres__MaxAutoPrepare=0, or give the pooler max_prepared_statements (PgBouncer 1.21+).");
-        }
-
-        await migrator.MigrateAsync(cancellationToken);
-    }
+    public Task StartAsync(CancellationToken cancellationToken) => migrator.MigrateAsync(cancellationToken);
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 }

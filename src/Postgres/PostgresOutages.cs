@@ -15,14 +15,14 @@ public sealed class PostgresOutages : IOutageDetector
     {
         for (var e = error; e is not null; e = e.InnerException)
         {
-            if (e is PostgresException { SqlState: PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName } lost)
-            {
-                return new DependencyOutage("PostgreSQL", $"{lost.SqlState}: {lost.MessageText}. {LostPreparedStatements}");
-            }
-
             if (IsOutage(e))
             {
-                return new DependencyOutage("PostgreSQL", e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : e.Message);
+                return new DependencyOutage("PostgreSQL", e switch
+                {
+                    PostgresException pg when LostPreparedStatement(pg) => $"{pg.SqlState}: {pg.MessageText}. {LostPreparedStatements}",
+                    PostgresException pg => $"{pg.SqlState}: {pg.MessageText}",
+                    _ => e.Message,
+                });
             }
         }
 
@@ -37,6 +37,9 @@ public sealed class PostgresOutages : IOutageDetector
     public const string LostPreparedStatements =
         "Prepared statements do not survive between transactions here: a pooler in transaction mode (PgBouncer before 1.21, or with max_prepared_statements = 0) is in front of the server. Set Postgres__MaxAutoPrepare=0, or raise the pooler's max_prepared_statements.";
 
+    private static bool LostPreparedStatement(PostgresException pg) =>
+        pg.SqlState is PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName;
+
     /// <summary>This exception itself (not its inner ones) says the server is away.</summary>
     internal static bool IsOutage(Exception error) => error switch
     {
@@ -45,7 +48,7 @@ public sealed class PostgresOutages : IOutageDetector
         // or recovering), 53300 too many connections. Serialization failures and deadlocks are not outages.
         PostgresException pg => pg.SqlState.StartsWith("08", StringComparison.Ordinal)
             || pg.SqlState is PostgresErrorCodes.AdminShutdown or PostgresErrorCodes.CrashShutdown or PostgresErrorCodes.CannotConnectNow or PostgresErrorCodes.TooManyConnections
-                or PostgresErrorCodes.DuplicatePreparedStatement or PostgresErrorCodes.InvalidSqlStatementName,
+            || LostPreparedStatement(pg),
         NpgsqlException npgsql => npgsql.IsTransient,
         SocketException => true,
         _ => false,

@@ -25,10 +25,10 @@ public static class ApiProblems
             StreamDeletedException ex => Problem.Gone(ex.Message),
             ResourceNotFoundException ex => Problem.NotFound(ex.Message),
             AccessDeniedException ex => Forbidden(ex),
-            SubjectErasedException ex => Erased(ex),
+            SubjectErasedException ex => Problem.Of(HttpStatusCode.Conflict, "subject-erased", "The data subject has been erased.", ex.Message),
             MultiStreamAppendException ex => Problem.Of(HttpStatusCode.Conflict, "multi-stream-append-refused", "No stream was appended to: at least one refused.", ex.Message) with
             {
-                Refusals = ex.Refusals.Select(r => Refusal(r, FromException(r.Error, context))).ToList(),
+                Refusals = ex.Refusals.Select(r => Refusal(r, context)).ToList(),
             },
             _ => null,
         };
@@ -52,16 +52,12 @@ public static class ApiProblems
         return result.Replayed ? response.With("Idempotent-Replayed", "true") : response;
     }
 
-    private static Problem Erased(SubjectErasedException ex) => Problem.Of(HttpStatusCode.Conflict, "subject-erased", "The data subject has been erased.", ex.Message);
-
     /// <summary>One stream's refusal, as the problem its error alone would have been (a body version mismatch: 409 concurrency-conflict).</summary>
-    private static StreamProblem Refusal(StreamRefusal refusal, Problem? problem) => new(
-        refusal.Index,
-        refusal.StreamId,
-        problem?.Type ?? Problem.Of(HttpStatusCode.Conflict, "refused", "").Type,
-        problem?.Status ?? (int)HttpStatusCode.Conflict,
-        refusal.Error.Message,
-        problem?.CurrentVersion);
+    private static StreamProblem Refusal(StreamRefusal refusal, ApiContext context)
+    {
+        var problem = FromException(refusal.Error, context) ?? Problem.Of(HttpStatusCode.Conflict, "refused", "The stream refused the append.");
+        return new StreamProblem(refusal.Index, refusal.StreamId, problem.Type, problem.Status, refusal.Error.Message, problem.CurrentVersion);
+    }
 
     public static Problem Forbidden(AccessDeniedException denied)
     {

@@ -88,6 +88,7 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton(_ => PostgresDataSource.Create(settings.PostgresConnectionString, settings.PostgresUseEntraAuthentication ? tokenProvider : null, settings.PostgresMaxAutoPrepare, settings.PostgresMaxPoolSize));
         services.AddSingleton<SchemaMigrator>();
         services.AddSingleton<IOutageDetector, PostgresOutages>();
+        services.AddHostedService<CheckPoolerOnStartup>();
         services.AddHostedService<MigrateOnStartup>();
         // Subject keys have a small pool of their own: a command fetches or makes a key while it holds its write
         // connection, so on the shared pool a burst of first-time subjects would wait on each other's connections.

@@ -117,9 +117,9 @@ public sealed class CommandPipeline(
         // again under the lock, where writers of the stream wait for each other. So the only reason to go round more
         // than that is a key that a request on another stream recorded meanwhile; the next round finds that record.
         var optimistic = options.OptimisticWrites && !_contended.IsContended(stream.Value);
+        int? snapshotSchema = definition.Snapshots ? definition.StateSchemaVersion : null;
         for (var attempt = 1; ; )
         {
-            int? snapshotSchema = definition.Snapshots ? definition.StateSchemaVersion : null;
             await using var write = optimistic
                 ? await commands.ReadAsync(stream, key, snapshotSchema, ct)
                 : await commands.BeginAsync(stream, key, snapshotSchema, ct);

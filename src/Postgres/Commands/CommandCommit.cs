@@ -10,7 +10,8 @@ namespace Serverless.EventSourcing.Postgres.Commands;
 
 /// <summary>
 /// A command's append, its idempotency record and COMMIT in one batch. An error anywhere in that batch (a taken key,
-/// ES006) makes the server skip the rest, COMMIT included; the caller rolls back.
+/// ES006) makes the server skip the rest, COMMIT included; a transaction the batch began is rolled back here, one the
+/// caller began is the caller's to roll back.
 /// </summary>
 internal static class CommandCommit
 {
@@ -20,6 +21,25 @@ internal static class CommandCommit
     /// <param name="begin">True when the batch opens its own transaction (a command that read without the lock).</param>
     /// <returns>Null when another request recorded the same key meanwhile; nothing was written.</returns>
     public static async Task<AppendResult?> AppendAndRecordAsync(
+        NpgsqlConnection connection, bool begin, PostgresEventStore store, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, IdempotencyRecord? record, CancellationToken ct)
+    {
+        var committed = false;
+        try
+        {
+            var result = await AppendAndRecordCoreAsync(connection, begin, store, stream, expected, events, record, ct);
+            committed = result is not null;
+            return result;
+        }
+        finally
+        {
+            if (begin && !committed)
+            {
+                await RollBackAsync(connection);
+            }
+        }
+    }
+
+    private static async Task<AppendResult?> AppendAndRecordCoreAsync(
         NpgsqlConnection connection, bool begin, PostgresEventStore store, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, IdempotencyRecord? record, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -64,12 +84,35 @@ internal static class CommandCommit
         {
             var error = StoreErrors.Translate(ex, stream.Value, expected);
             // A lock-free command's conflict is a race it will retry under the lock, not a refusal.
-            AppendMetrics.Failed(started, error, begin ? AppendMetrics.CommandRace : "append");
+            AppendMetrics.Failed(started, error, begin ? AppendMetrics.CommandRace : AppendMetrics.Append);
             throw error;
         }
     }
 
-    public static NpgsqlBatchCommand RecordCommand(IdempotencyRecord record) => new(RecordSql)
+    /// <summary>
+    /// Records an outcome that wrote no events: <paramref name="batch"/> with the record first (and COMMIT after it
+    /// when the caller holds a transaction); false when another request recorded the key meanwhile.
+    /// </summary>
+    public static async Task<bool> TryRecordAsync(NpgsqlBatch batch, IdempotencyRecord record, bool commit, CancellationToken ct)
+    {
+        batch.BatchCommands.Add(RecordCommand(record));
+        if (commit)
+        {
+            batch.BatchCommands.Add(new NpgsqlBatchCommand("commit"));
+        }
+
+        try
+        {
+            await batch.ExecuteNonQueryAsync(ct);
+            return true;
+        }
+        catch (PostgresException ex) when (ex.SqlState == TakenKey)
+        {
+            return false;
+        }
+    }
+
+    private static NpgsqlBatchCommand RecordCommand(IdempotencyRecord record) => new(RecordSql)
     {
         Parameters =
         {

@@ -32,17 +32,10 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
 
     public async Task<bool> CommitRecordAsync(IdempotencyRecord record, CancellationToken ct = default)
     {
-        await using var batch = new NpgsqlBatch(connection) { BatchCommands = { CommandCommit.RecordCommand(record), new NpgsqlBatchCommand("commit") } };
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-            _open = false;
-            return true;
-        }
-        catch (PostgresException ex) when (ex.SqlState == CommandCommit.TakenKey)
-        {
-            return false;
-        }
+        await using var batch = new NpgsqlBatch(connection);
+        var recorded = await CommandCommit.TryRecordAsync(batch, record, commit: true, ct);
+        _open = !recorded;
+        return recorded;
     }
 
     public async ValueTask DisposeAsync()

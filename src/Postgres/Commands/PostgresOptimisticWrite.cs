@@ -23,36 +23,13 @@ internal sealed class PostgresOptimisticWrite(NpgsqlDataSource dataSource, Strea
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        try
-        {
-            var result = await CommandCommit.AppendAndRecordAsync(connection, begin: true, store, Stream, expected, events, record, ct);
-            if (result is null)
-            {
-                await CommandCommit.RollBackAsync(connection);
-            }
-
-            return result;
-        }
-        catch
-        {
-            await CommandCommit.RollBackAsync(connection);
-            throw;
-        }
+        return await CommandCommit.AppendAndRecordAsync(connection, begin: true, store, Stream, expected, events, record, ct);
     }
 
     public async Task<bool> CommitRecordAsync(IdempotencyRecord record, CancellationToken ct = default)
     {
         await using var batch = dataSource.CreateBatch();
-        batch.BatchCommands.Add(CommandCommit.RecordCommand(record));
-        try
-        {
-            await batch.ExecuteNonQueryAsync(ct);
-            return true;
-        }
-        catch (PostgresException ex) when (ex.SqlState == CommandCommit.TakenKey)
-        {
-            return false;
-        }
+        return await CommandCommit.TryRecordAsync(batch, record, commit: false, ct);
     }
 
     public ValueTask DisposeAsync() => ValueTask.CompletedTask;

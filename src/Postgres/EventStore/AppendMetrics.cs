@@ -22,11 +22,14 @@ internal static class AppendMetrics
         }
     }
 
+    /// <summary>The conflict source of a refused append (raw, or a command under its lock).</summary>
+    public const string Append = "append";
+
     /// <summary>The conflict source of a lock-free command's append that another writer overtook: no caller is refused.</summary>
     public const string CommandRace = "command_race";
 
     /// <param name="source">The <c>source</c> a version conflict is counted under.</param>
-    public static void Failed(long started, Exception error, string source = "append")
+    public static void Failed(long started, Exception error, string source = Append)
     {
         var conflict = error is WrongExpectedVersionException;
         Record(started, conflict ? "conflict" : "failed");

@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Postgres.EventStore;
 
 /// <summary>An append waiting for the group-commit writer, validated already; its caller awaits <see cref="Completion"/>.</summary>
-internal sealed class PendingAppend(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, CancellationToken cancellation, string conflictSource = "append")
+internal sealed class PendingAppend(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, CancellationToken cancellation, string conflictSource = AppendMetrics.Append)
 {
     /// <summary>What a version conflict of this append is counted as (<see cref="AppendMetrics.CommandRace"/> for a lock-free command).</summary>
     public string ConflictSource { get; } = conflictSource;

@@ -16,7 +16,7 @@ public sealed partial class PostgresEventStore
     /// transaction with the appends that arrived meanwhile, each still checked on its own and answered on its own.
     /// </summary>
     public Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, CancellationToken ct = default) =>
-        AppendAsync(stream, expected, events, "append", ct);
+        AppendAsync(stream, expected, events, AppendMetrics.Append, ct);
 
     /// <param name="conflictSource">What a version conflict is counted as in <c>es.concurrency.conflicts</c>.</param>
     internal async Task<AppendResult> AppendAsync(StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string conflictSource, CancellationToken ct)
@@ -43,7 +43,7 @@ public sealed partial class PostgresEventStore
     }
 
     /// <param name="committed">True when the append commits on its own, so waiting readers can be woken now.</param>
-    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, bool committed, CancellationToken ct, string conflictSource = "append")
+    private async Task<AppendResult> AppendCoreAsync(NpgsqlCommand command, StreamId stream, ExpectedVersion expected, IReadOnlyList<EventData> events, string[] metadata, bool committed, CancellationToken ct, string conflictSource = AppendMetrics.Append)
     {
         await using var _ = command;
         AddAppendParameters(command.Parameters, stream, expected, events, metadata);

@@ -31,16 +31,7 @@ public static class HttpScenario
         await using var lockedDb = await BenchmarkDatabase.CreateAsync();
         await using var lockedHost = await LocalHostUnderTest.StartAsync(lockedDb, new Dictionary<string, string?> { ["Commands:OptimisticWrites"] = "false" });
         using var lockedClient = await PrepareAsync(lockedHost);
-        var halves = new List<(Run Spread, Run Locked)>();
-        for (var pass = 0; pass < 2; pass++)
-        {
-            var (first, second) = await AlternateAsync(pass,
-                () => MeasureAsync(perClient / 2, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)),
-                () => MeasureAsync(perClient / 2, (c, i) => SendAsync(lockedClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)));
-            halves.Add((first, second));
-        }
-
-        var (spread, locked) = (Run.Combine(halves.Select(h => h.Spread)), Run.Combine(halves.Select(h => h.Locked)));
+        var (spread, locked) = await DepositsInAlternatingHalvesAsync(client, lockedClient, perClient);
 
         // The same spread commands through the pipeline in-process: splits HTTP cost from the command path (diagnostic).
         var pipeline = host.Services.GetRequiredService<CommandPipeline>();
@@ -65,17 +56,17 @@ public static class HttpScenario
         ];
     }
 
-    /// <summary>Two measurements in A-B order on even passes and B-A on odd ones, so a drift within a pass falls on both alike.</summary>
-    private static async Task<(Run A, Run B)> AlternateAsync(int pass, Func<Task<Run>> a, Func<Task<Run>> b)
+    /// <summary>
+    /// The spread deposits on two hosts in halves, A-B then B-A, so drift on the machine (and a first run's JIT) falls
+    /// on both alike; each side's halves reported as one run.
+    /// </summary>
+    private static async Task<(Run A, Run B)> DepositsInAlternatingHalvesAsync(HttpClient a, HttpClient b, int perClient)
     {
-        if (pass % 2 == 0)
-        {
-            var first = await a();
-            return (first, await b());
-        }
-
-        var second = await b();
-        return (await a(), second);
+        Task<Run> Half(HttpClient client) => MeasureAsync(perClient / 2, (c, i) => SendAsync(client, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit));
+        var (a1, b1) = (await Half(a), await Half(b));
+        var b2 = await Half(b);
+        var a2 = await Half(a);
+        return (Run.Combine([a1, a2]), Run.Combine([b1, b2]));
     }
 
     /// <summary>
@@ -98,18 +89,11 @@ public static class HttpScenario
             using var loggedClient = await PrepareAsync(loggedHost);
             await log.FlushAsync();
             var linesBefore = File.ReadLines(file).Count();
-            var halves = new List<(Run Quiet, Run Logged)>();
-            for (var pass = 0; pass < 2; pass++)
-            {
-                halves.Add(await AlternateAsync(pass,
-                    () => MeasureAsync(perClient / 2, (c, i) => SendAsync(quietClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit)),
-                    () => MeasureAsync(perClient / 2, (c, i) => SendAsync(loggedClient, $"h{(i * Clients + c) % Accounts}", "deposit", Deposit))));
-            }
-
+            var (quiet, logged) = await DepositsInAlternatingHalvesAsync(quietClient, loggedClient, perClient);
             await Task.Delay(500); // the console logger writes from its own queue
             await log.FlushAsync();
             var lines = File.ReadLines(file).Count() - linesBefore;
-            return (Run.Combine(halves.Select(h => h.Quiet)), Run.Combine(halves.Select(h => h.Logged)), lines / (double)(Clients * (perClient / 2) * 2));
+            return (quiet, logged, lines / (double)(Clients * (perClient / 2) * 2));
         }
         finally
         {

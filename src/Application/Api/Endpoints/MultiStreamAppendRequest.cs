@@ -30,13 +30,21 @@ internal static class MultiStreamAppendRequest
         foreach (var item in list.EnumerateArray())
         {
             var path = $"appends[{index++}]";
-            var streamField = AppendRequest.Field(path, "streamId");
-            var stream = item.ValueKind == JsonValueKind.Object && item.TryGetProperty("streamId", out var id)
-                ? id.ValueKind == JsonValueKind.String ? StreamId.Parse(id.GetString(), streamField) : throw new InvalidInputException(streamField, "must be a JSON string")
-                : item.ValueKind == JsonValueKind.Object ? throw new InvalidInputException(streamField, "is required") : default;
+            // Not an object: the append's own parse names it.
+            var stream = item.ValueKind == JsonValueKind.Object ? ParseStream(item, AppendRequest.Field(path, "streamId")) : default;
             appends.Add((stream, AppendRequest.Parse(item, correlationId, path, AppendMembers)));
         }
 
         return appends;
+    }
+
+    private static StreamId ParseStream(JsonElement item, string field)
+    {
+        if (!item.TryGetProperty("streamId", out var id))
+        {
+            throw new InvalidInputException(field, "is required");
+        }
+
+        return id.ValueKind == JsonValueKind.String ? StreamId.Parse(id.GetString(), field) : throw new InvalidInputException(field, "must be a JSON string");
     }
 }
