@@ -55,5 +55,7 @@ awk '/(Passed|Failed)! +- +Failed:/ {
        for (i = 1; i <= NF; i++) { gsub(",", "", $(i+1)); if ($i == "Failed:") f += $(i+1); if ($i == "Passed:") p += $(i+1); if ($i == "Skipped:") s += $(i+1) }
      }
      END { printf "%d passed, %d failed, %d skipped\n", p, f, s }' "$log"
+# A crashed test host reports no failures of its own: name it, so "0 failed" beside a non-zero status is not a riddle.
+grep -q "Test Run Aborted" "$log" && echo "A test host process crashed (see 'The active test run was aborted' above): its remaining tests did not run." >&2
 say "Wall time: $((SECONDS - started)) s"
 exit "$status"

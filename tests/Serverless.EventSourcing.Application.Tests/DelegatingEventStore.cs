@@ -23,5 +23,7 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
 
     public virtual Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default) => Inner.GetStreamAsync(stream, ct);
 
+    public virtual Task<IReadOnlySet<string>> DeletedAmongAsync(IReadOnlyCollection<string> streams, CancellationToken ct = default) => Inner.DeletedAmongAsync(streams, ct);
+
     public virtual Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default) => Inner.TombstoneAsync(stream, expected, ct);
 }

@@ -16,7 +16,7 @@ public sealed record SseMessage(string? Id, string Event, string Data)
 /// A text/event-stream reader over a real HTTP response, parsing as a browser's EventSource does (WHATWG HTML): fields
 /// per line, data lines joined with "\n", a blank line ends a message, lines starting with ':' are comments.
 /// </summary>
-public sealed class SseClient : IAsyncDisposable
+public sealed class SseClient : ILiveFeed
 {
     private readonly HttpResponseMessage _response;
     private readonly StreamReader _reader;
@@ -110,27 +110,7 @@ public sealed class SseClient : IAsyncDisposable
     }
 
     /// <summary>Messages until <paramref name="count"/> events arrived, the stream ended, or <paramref name="within"/> passed (a bound on the wait, not an assertion).</summary>
-    public async Task<List<SseMessage>> ReadEventsAsync(int count, TimeSpan within)
-    {
-        using var timeout = new CancellationTokenSource(within);
-        var messages = new List<SseMessage>();
-        try
-        {
-            while (messages.Count(m => !m.IsClose) < count && await ReadAsync(timeout.Token) is { } message)
-            {
-                messages.Add(message);
-                if (message.IsClose)
-                {
-                    break;
-                }
-            }
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-        {
-        }
-
-        return messages;
-    }
+    public Task<List<SseMessage>> ReadEventsAsync(int count, TimeSpan within) => LiveFeed.ReadEventsAsync(this, count, within);
 
     public async ValueTask DisposeAsync()
     {

@@ -61,7 +61,7 @@ public sealed class ApiContext(ApiRequest request, string correlationId, ApiOpti
 
     /// <summary>This request with route values found by a nested route table (a module's read routes).</summary>
     public ApiContext WithRouteValues(IReadOnlyDictionary<string, string> values) => new(
-        new ApiRequest { Method = Request.Method, Path = Request.Path, RouteValues = values, Query = Request.Query, Headers = Request.Headers, Body = Request.Body, RemoteAddress = Request.RemoteAddress },
+        Request.With(routeValues: values),
         CorrelationId, options, Access, Cancellation);
 
     public string? Query(string name) => Request.Query.TryGetValue(name, out var value) && value.Length > 0 ? value : null;

@@ -20,5 +20,25 @@ public sealed class ApiRequest
     /// <summary>The connection's remote address (a proxy's, behind one: see <c>RateLimits:ForwardedForHops</c>).</summary>
     public string? RemoteAddress { get; init; }
 
+    /// <summary>The host can accept a WebSocket here (the local host; Azure Functions HTTP triggers cannot be upgraded).</summary>
+    public bool WebSocketsAccepted { get; init; }
+
+    /// <summary>The request asks for a WebSocket upgrade.</summary>
+    public bool IsWebSocketRequest { get; init; }
+
+    /// <summary>This request with some parts replaced; everything else (the WebSocket flags included) carried over.</summary>
+    public ApiRequest With(string? path = null, IReadOnlyDictionary<string, string>? routeValues = null, IReadOnlyDictionary<string, string>? query = null) => new()
+    {
+        Method = Method,
+        Path = path ?? Path,
+        RouteValues = routeValues ?? RouteValues,
+        Query = query ?? Query,
+        Headers = Headers,
+        Body = Body,
+        RemoteAddress = RemoteAddress,
+        WebSocketsAccepted = WebSocketsAccepted,
+        IsWebSocketRequest = IsWebSocketRequest,
+    };
+
     public string? Header(string name) => Headers.TryGetValue(name, out var value) ? value : null;
 }

@@ -24,6 +24,12 @@ public sealed class ApiResponse
     /// </summary>
     public Func<Stream, CancellationToken, Task>? StreamBody { get; init; }
 
+    /// <summary>
+    /// Set for a WebSocket: the host accepts the upgrade and runs this with the socket and a token cancelled when the
+    /// connection is lost. An exception from it means the connection is unusable: the host drops it.
+    /// </summary>
+    public Func<System.Net.WebSockets.WebSocket, CancellationToken, Task>? WebSocketSession { get; init; }
+
     public static ApiResponse Of(HttpStatusCode status, object? body = null, string contentType = Json) => new()
     {
         Status = (int)status,
@@ -33,6 +39,9 @@ public sealed class ApiResponse
 
     public static ApiResponse EventStream(Func<Stream, CancellationToken, Task> writer) =>
         new() { Status = (int)HttpStatusCode.OK, ContentType = Live.SseFrames.ContentType, StreamBody = writer };
+
+    public static ApiResponse WebSocket(Func<System.Net.WebSockets.WebSocket, CancellationToken, Task> session) =>
+        new() { Status = (int)HttpStatusCode.SwitchingProtocols, WebSocketSession = session };
 
     public static ApiResponse Empty(HttpStatusCode status) => new() { Status = (int)status };
 
@@ -45,7 +54,7 @@ public sealed class ApiResponse
     /// <summary>The same response with another body (same status, headers and content type).</summary>
     public ApiResponse WithBody(byte[] body)
     {
-        var copy = new ApiResponse { Status = Status, Body = body, ContentType = ContentType, StreamBody = StreamBody };
+        var copy = new ApiResponse { Status = Status, Body = body, ContentType = ContentType, StreamBody = StreamBody, WebSocketSession = WebSocketSession };
         foreach (var (name, value) in Headers)
         {
             copy.Headers[name] = value;

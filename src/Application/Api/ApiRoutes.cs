@@ -22,6 +22,8 @@ public static class ApiRoutes
         public const string Events = "events";
         public const string StreamLive = "streams/{streamId}/live";
         public const string EventsLive = "events/live";
+        public const string StreamLiveSocket = "streams/{streamId}/live/ws";
+        public const string EventsLiveSocket = "events/live/ws";
         public const string Replay = "replay";
         public const string Command = "aggregates/{type}/{id}/commands/{command}";
         public const string Aggregate = "aggregates/{type}/{id}";
@@ -72,6 +74,8 @@ public static class ApiRoutes
         new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream") { Permission = Permission.Operate, Audited = true },
         new("SubscribeStream", Methods.Get, Templates.StreamLive, "A stream's events as they are appended, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
         new("SubscribeEvents", Methods.Get, Templates.EventsLive, "The log's events as they commit, filtered by category and event types, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
+        new("SubscribeStreamSocket", Methods.Get, Templates.StreamLiveSocket, "The same as streams/{streamId}/live over a WebSocket, as JSON messages (resume with ?lastEventId=); local host only, Azure Functions answers 400 naming the SSE route") { Permission = Permission.Read, QueryToken = true },
+        new("SubscribeEventsSocket", Methods.Get, Templates.EventsLiveSocket, "The same as events/live over a WebSocket, as JSON messages (resume with ?lastEventId=); local host only, Azure Functions answers 400 naming the SSE route") { Permission = Permission.Read, QueryToken = true },
         new("QueryEvents", Methods.Get, Templates.Events, "Query the log by category, type, correlation id, principal and time, paged by global position") { Permission = Permission.Read },
         new("Replay", Methods.Post, Templates.Replay, "Events matching a filter, paged") { Permission = Permission.Read },
         new("ExecuteCommand", Methods.Post, Templates.Command, "Run a command (Idempotency-Key makes retries safe)") { Permission = Permission.Execute },

@@ -46,6 +46,10 @@ public sealed record Problem
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<StreamProblem>? Refusals { get; init; }
 
+    /// <summary>For a route this host cannot serve as asked: the one that serves the same (a WebSocket route's SSE route).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Alternative { get; init; }
+
     [JsonIgnore]
     public HttpStatusCode StatusCode => (HttpStatusCode)Status;
 
@@ -85,6 +89,14 @@ public sealed record Problem
     /// <summary>The instance serves its cap of live subscribers (<c>Live:MaxSubscribers</c>); the response carries Retry-After.</summary>
     public static Problem TooManySubscribers(int max, int retryAfterSeconds) =>
         Of(HttpStatusCode.ServiceUnavailable, "too-many-subscribers", "This instance serves as many live subscribers as it may.", $"{max} live subscribers are open; retry after {retryAfterSeconds} seconds.");
+
+    /// <summary>A WebSocket route on a host that cannot accept WebSockets (Azure Functions): names the SSE route to use.</summary>
+    public static Problem WebSocketUnsupported(string sseRoute) =>
+        Of(HttpStatusCode.BadRequest, "websocket-unsupported", "This host cannot accept WebSocket connections.", $"Azure Functions HTTP triggers cannot be upgraded to a WebSocket. Subscribe with server-sent events at {sseRoute}: the same filters, event ids and resume (Last-Event-ID or lastEventId).") with { Alternative = sseRoute };
+
+    /// <summary>A WebSocket route asked without the upgrade; the response carries <c>Upgrade: websocket</c>.</summary>
+    public static Problem WebSocketRequired(string sseRoute) =>
+        Of(HttpStatusCode.UpgradeRequired, "websocket-required", "This route takes a WebSocket connection.", $"Connect with a WebSocket client (GET with Upgrade: websocket), or subscribe with server-sent events at {sseRoute}.") with { Alternative = sseRoute };
 
     public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
 }

@@ -21,16 +21,7 @@ public static partial class QueryCredential
 
         var query = request.Query.Where(p => !string.Equals(p.Key, RequestAuthenticator.QueryToken, StringComparison.OrdinalIgnoreCase))
             .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
-        request = new ApiRequest
-        {
-            Method = request.Method,
-            Path = Redact(request.Path),
-            RouteValues = request.RouteValues,
-            Query = query,
-            Headers = request.Headers,
-            Body = request.Body,
-            RemoteAddress = request.RemoteAddress,
-        };
+        request = request.With(path: Redact(request.Path), query: query);
         return token;
     }
 

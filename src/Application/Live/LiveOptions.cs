@@ -1,10 +1,16 @@
 namespace Serverless.EventSourcing.Application.Live;
 
-/// <summary>Settings under <c>Live</c> for server-sent-event subscriptions (README, "Live subscriptions").</summary>
+/// <summary>Settings under <c>Live</c> for live subscriptions, SSE and WebSocket (README, "Live subscriptions").</summary>
 public sealed record LiveOptions
 {
     /// <summary>Open subscriptions this instance serves at once (<c>Live__MaxSubscribers</c>); one more is 503 with Retry-After.</summary>
     public int MaxSubscribers { get; init; } = 100;
+
+    /// <summary>
+    /// Newest events the instance's one log reader keeps in memory for all subscribers (<c>Live__WindowEvents</c>); a
+    /// subscriber further behind reads the database itself until it is back in the window.
+    /// </summary>
+    public int WindowEvents { get; init; } = 4096;
 
     /// <summary>Events read ahead for one subscriber (<c>Live__BufferEvents</c>): its memory is bounded by this, never by its lag.</summary>
     public int BufferEvents { get; init; } = 256;
@@ -24,6 +30,6 @@ public sealed record LiveOptions
     /// </summary>
     public TimeSpan? MaxConnection { get; init; }
 
-    /// <summary>How often a subscriber looks for events appended by other instances (<c>Live__PollMilliseconds</c>); this instance's appends wake it at once.</summary>
+    /// <summary>How often the log reader looks for events appended by other instances (<c>Live__PollMilliseconds</c>); this instance's appends wake it at once.</summary>
     public TimeSpan Poll { get; init; } = TimeSpan.FromMilliseconds(500);
 }

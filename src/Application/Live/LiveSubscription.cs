@@ -1,4 +1,3 @@
-using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Diagnostics;
@@ -7,9 +6,10 @@ using Serverless.EventSourcing.Projections;
 namespace Serverless.EventSourcing.Application.Live;
 
 /// <summary>
-/// One subscriber. A producer reads its feed into a bounded buffer, never more than there is room for, woken by this
-/// instance's appends and polling for other instances'; the writer sends the buffer as SSE frames. Memory is bounded by
-/// the buffer whatever the subscriber's lag. A subscriber that takes nothing for the stall timeout is closed: with an
+/// One subscriber. A producer reads its feed into a bounded buffer, never more than there is room for, woken by the
+/// instance's log reader (<see cref="LiveLog"/>), or, while it catches up from the database, by this instance's appends
+/// and polling; the writer sends the buffer through its transport (SSE or WebSocket). Memory is bounded by the buffer
+/// whatever the subscriber's lag. A subscriber that takes nothing for the stall timeout is closed: with an
 /// <c>overflow</c> close message when its connection still takes bytes, by dropping the connection when it does not.
 /// </summary>
 public sealed class LiveSubscription : IDisposable
@@ -45,9 +45,13 @@ public sealed class LiveSubscription : IDisposable
 
     /// <summary>Runs until the client leaves, the feed ends or the subscriber is closed; then the host ends the response.</summary>
     /// <exception cref="LiveSubscriberStalledException">A write blocked for the stall timeout: the host drops the connection.</exception>
-    public async Task WriteAsync(Stream body, CancellationToken clientGone)
+    public Task WriteAsync(Stream body, CancellationToken clientGone) => RunAsync(new SseTransport(body), clientGone);
+
+    /// <summary>The same over any transport.</summary>
+    /// <exception cref="LiveSubscriberStalledException">A write blocked for the stall timeout: the host drops the connection.</exception>
+    public async Task RunAsync(ILiveTransport transport, CancellationToken clientGone)
     {
-        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(transport);
         using var duration = new CancellationTokenSource();
         if (_options.MaxConnection is { } max)
         {
@@ -59,19 +63,19 @@ public sealed class LiveSubscription : IDisposable
         var reason = "client";
         try
         {
-            await WriteWithinAsync(body, SseFrames.Opening, clientGone);
-            await SendAsync(body, clientGone);
+            await WithinAsync(transport.OpenAsync, clientGone);
+            await SendAsync(transport, clientGone);
             await producer;
             reason = _end ?? "client";
             if (_end is not null && !clientGone.IsCancellationRequested)
             {
-                await WriteWithinAsync(body, SseFrames.Close(_end, _lastId, _endDetail), clientGone);
+                await WithinAsync(ct => transport.CloseAsync(_end, _lastId, _endDetail, ct), clientGone);
             }
         }
         catch (LiveSubscriberStalledException)
         {
             reason = "stalled";
-            _logger.LogInformation("Live subscriber on {Feed} stalled for {Seconds} s; dropping its connection (last event {LastEventId})", _source.Feed, _options.StallTimeout.TotalSeconds, _lastId);
+            _logger.LogInformation("Live subscriber on {Feed} ({Transport}) stalled for {Seconds} s; dropping its connection (last event {LastEventId})", _source.Feed, transport.Name, _options.StallTimeout.TotalSeconds, _lastId);
             throw;
         }
         catch (OperationCanceledException) when (clientGone.IsCancellationRequested)
@@ -81,7 +85,7 @@ public sealed class LiveSubscription : IDisposable
         {
             await producing.CancelAsync();
             await producer.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-            Telemetry.LiveClosed.Add(1, Feed, new KeyValuePair<string, object?>("reason", reason));
+            Telemetry.LiveClosed.Add(1, Feed, new KeyValuePair<string, object?>("reason", reason), new KeyValuePair<string, object?>("transport", transport.Name));
             Dispose();
         }
     }
@@ -91,13 +95,14 @@ public sealed class LiveSubscription : IDisposable
         if (Interlocked.Exchange(ref _released, 1) == 0)
         {
             Telemetry.LiveSubscribers.Add(-1, Feed);
+            _source.Dispose();
             _release();
         }
     }
 
-    private async Task SendAsync(Stream body, CancellationToken clientGone)
+    private async Task SendAsync(ILiveTransport transport, CancellationToken clientGone)
     {
-        var text = new StringBuilder();
+        var events = new List<LiveEvent>(MaxFramesPerWrite);
         while (true)
         {
             using var beat = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
@@ -109,7 +114,7 @@ public sealed class LiveSubscription : IDisposable
             }
             catch (OperationCanceledException) when (!clientGone.IsCancellationRequested)
             {
-                await WriteWithinAsync(body, SseFrames.Heartbeat, clientGone);
+                await WithinAsync(transport.HeartbeatAsync, clientGone);
                 continue;
             }
 
@@ -118,25 +123,24 @@ public sealed class LiveSubscription : IDisposable
                 return;
             }
 
-            text.Clear();
-            for (var n = 0; n < MaxFramesPerWrite && _buffer.Reader.TryRead(out var e); n++)
+            events.Clear();
+            while (events.Count < MaxFramesPerWrite && _buffer.Reader.TryRead(out var e))
             {
-                SseFrames.AppendEvent(text, e);
-                _lastId = e.Id;
+                events.Add(e);
             }
 
-            await WriteWithinAsync(body, Encoding.UTF8.GetBytes(text.ToString()), clientGone);
+            await WithinAsync(ct => transport.SendAsync(events, ct), clientGone);
+            _lastId = events[^1].Id;
         }
     }
 
-    private async Task WriteWithinAsync(Stream body, byte[] bytes, CancellationToken clientGone)
+    private async Task WithinAsync(Func<CancellationToken, Task> write, CancellationToken clientGone)
     {
-        using var write = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
-        write.CancelAfter(_options.StallTimeout);
+        using var within = CancellationTokenSource.CreateLinkedTokenSource(clientGone);
+        within.CancelAfter(_options.StallTimeout);
         try
         {
-            await body.WriteAsync(bytes, write.Token);
-            await body.FlushAsync(write.Token);
+            await write(within.Token);
         }
         catch (OperationCanceledException) when (!clientGone.IsCancellationRequested)
         {
@@ -179,7 +183,7 @@ public sealed class LiveSubscription : IDisposable
 
                 if (!batch.More)
                 {
-                    await _signal.WaitAsync(_options.Poll, ct);
+                    await (batch.Wake is { } wake ? wake.WaitAsync(ct) : _signal.WaitAsync(_options.Poll, ct));
                 }
             }
         }

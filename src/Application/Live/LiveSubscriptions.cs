@@ -3,8 +3,8 @@ using Serverless.EventSourcing.Projections;
 
 namespace Serverless.EventSourcing.Application.Live;
 
-/// <summary>Opens subscriptions up to <see cref="LiveOptions.MaxSubscribers"/> at once, and ends them all when the host stops.</summary>
-public sealed class LiveSubscriptions(LiveOptions options, AppendSignal signal, ILogger<LiveSubscriptions> logger) : IDisposable
+/// <summary>Opens subscriptions up to <see cref="LiveOptions.MaxSubscribers"/> at once, each joined to the instance's log reader, and ends them all when the host stops.</summary>
+public sealed class LiveSubscriptions(LiveOptions options, AppendSignal signal, LiveLog log, ILogger<LiveSubscriptions> logger) : IDisposable
 {
     private readonly CancellationTokenSource _shutdown = new();
     private int _open;
@@ -23,11 +23,20 @@ public sealed class LiveSubscriptions(LiveOptions options, AppendSignal signal, 
             return null;
         }
 
-        return new LiveSubscription(source, options, signal, logger, _shutdown.Token, () => Interlocked.Decrement(ref _open));
+        var joined = log.Join();
+        return new LiveSubscription(source, options, signal, logger, _shutdown.Token, () =>
+        {
+            joined.Dispose();
+            Interlocked.Decrement(ref _open);
+        });
     }
 
     /// <summary>Ends every subscription with a <c>shutdown</c> close message, so a stopping host does not wait on open streams.</summary>
-    public void Stop() => _shutdown.Cancel();
+    public void Stop()
+    {
+        _shutdown.Cancel();
+        log.Stop();
+    }
 
     public void Dispose() => _shutdown.Dispose();
 }

@@ -115,6 +115,8 @@ public sealed class PersonalDataView(SubjectKeys keys)
 
             return batch with { Events = events };
         }
+
+        public void Dispose() => inner.Dispose();
     }
 }
 

@@ -28,6 +28,12 @@ public static class HttpApi
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(response);
+        if (response.WebSocketSession is { } session)
+        {
+            await WebSocketAsync(context, response, session);
+            return;
+        }
+
         var http = context.Response;
         http.StatusCode = response.Status;
         foreach (var (name, value) in response.Headers)
@@ -67,6 +73,9 @@ public static class HttpApi
             Headers = request.Headers.ToDictionary(p => p.Key, p => p.Value.ToString(), StringComparer.OrdinalIgnoreCase),
             Body = request.Body,
             RemoteAddress = request.HttpContext.Connection.RemoteIpAddress?.ToString(),
+            // Present only where the host runs the WebSocket middleware (the local host); Functions triggers cannot upgrade.
+            WebSocketsAccepted = request.HttpContext.Features.Get<IHttpWebSocketFeature>() is not null,
+            IsWebSocketRequest = request.HttpContext.WebSockets.IsWebSocketRequest,
         };
     }
 
@@ -89,6 +98,29 @@ public static class HttpApi
             // The client left.
         }
         catch (Exception) when (http.HasStarted)
+        {
+            context.Abort();
+        }
+    }
+
+    /// <summary>The upgrade, then the session on the socket; a session that gives up on the connection has it dropped.</summary>
+    private static async Task WebSocketAsync(HttpContext context, ApiResponse response, Func<System.Net.WebSockets.WebSocket, CancellationToken, Task> session)
+    {
+        foreach (var (name, value) in response.Headers)
+        {
+            context.Response.Headers[name] = value;
+        }
+
+        using var socket = await context.WebSockets.AcceptWebSocketAsync();
+        try
+        {
+            await session(socket, context.RequestAborted);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            // The client left.
+        }
+        catch (Exception)
         {
             context.Abort();
         }

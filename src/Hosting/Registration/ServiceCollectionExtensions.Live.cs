@@ -16,12 +16,14 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton(new LiveOptions
         {
             MaxSubscribers = EventSourcingSettings.Int(configuration, "Live:MaxSubscribers", 100, min: 1),
+            WindowEvents = EventSourcingSettings.Int(configuration, "Live:WindowEvents", 4096, min: 1),
             BufferEvents = EventSourcingSettings.Int(configuration, "Live:BufferEvents", 256, min: 1),
             Heartbeat = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Live:HeartbeatSeconds", 15, min: 1)),
             StallTimeout = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Live:StallSeconds", 10, min: 1)),
             MaxConnection = maxConnection > 0 ? TimeSpan.FromSeconds(maxConnection) : null,
             Poll = TimeSpan.FromMilliseconds(EventSourcingSettings.Int(configuration, "Live:PollMilliseconds", 500, min: 10)),
         });
+        services.AddSingleton<LiveLog>();
         services.AddSingleton<LiveSubscriptions>();
         services.AddSingleton<IApiEndpoints, LiveEndpoints>();
         services.AddHostedService<StopLiveSubscriptionsOnShutdown>();

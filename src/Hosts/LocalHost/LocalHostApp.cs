@@ -42,6 +42,8 @@ public static class LocalHostApp
 
         var app = builder.Build();
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
+        // The live routes' WebSocket variants (Azure Functions cannot upgrade; there they answer with the SSE route).
+        app.UseWebSockets();
         app.MapServerlessEventSourcingMetrics();
         app.MapServerlessEventSourcingApi();
         return app;

@@ -53,10 +53,13 @@ public static class Telemetry
     public static Counter<long> JobRuns { get; } = Meter.CreateCounter<long>("es.jobs.runs", "{run}", "Maintenance job runs, by job and result (completed, partial, skipped, failed)");
 
     public static UpDownCounter<long> LiveSubscribers { get; } =
-        Meter.CreateUpDownCounter<long>("es.live.subscribers", "{subscriber}", "Open live (SSE) subscriptions, by feed (stream, log)");
+        Meter.CreateUpDownCounter<long>("es.live.subscribers", "{subscriber}", "Open live subscriptions (SSE and WebSocket), by feed (stream, log)");
 
     public static Counter<long> LiveClosed { get; } =
         Meter.CreateCounter<long>("es.live.closed", "{subscriber}", "Live subscriptions ended, by reason (client, overflow, stalled, max_duration, deleted, shutdown)");
+
+    public static Counter<long> LiveReads { get; } =
+        Meter.CreateCounter<long>("es.live.log_reads", "{read}", "Database reads for live subscribers, by reader: shared (the instance's one log reader) or catch_up (a subscriber behind the in-memory window)");
 
     public static Counter<long> RateLimited { get; } =
         Meter.CreateCounter<long>("es.rate_limit.rejections", "{request}", "Requests refused with 429, by limit (client, global)");

@@ -52,6 +52,22 @@ public interface IEventStore
 
     Task<StreamInfo?> GetStreamAsync(StreamId stream, CancellationToken ct = default);
 
+    /// <summary>Which of <paramref name="streams"/> are deleted (tombstoned), in one look for many live subscribers.</summary>
+    async Task<IReadOnlySet<string>> DeletedAmongAsync(IReadOnlyCollection<string> streams, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var stream in streams)
+        {
+            if (await GetStreamAsync(StreamId.Parse(stream), ct) is { IsDeleted: true })
+            {
+                deleted.Add(stream);
+            }
+        }
+
+        return deleted;
+    }
+
     /// <summary>Soft-deletes a stream: it keeps its events until cleanup purges it, and accepts no more.</summary>
     Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default);
 }

@@ -16,6 +16,26 @@ public sealed partial class PostgresEventStore
         return await reader.ReadAsync(ct) ? ReadStreamInfo(reader) : null;
     }
 
+    public async Task<IReadOnlySet<string>> DeletedAmongAsync(IReadOnlyCollection<string> streams, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(streams);
+        var deleted = new HashSet<string>(StringComparer.Ordinal);
+        if (streams.Count == 0)
+        {
+            return deleted;
+        }
+
+        await using var command = dataSource.CreateCommand("select stream_id from es_streams where stream_id = any($1) and deleted_at is not null");
+        command.Parameters.AddWithValue(streams.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            deleted.Add(reader.GetString(0));
+        }
+
+        return deleted;
+    }
+
     public async Task<long> GetVersionAtAsync(StreamId stream, DateTimeOffset asOf, CancellationToken ct = default)
     {
         // created_at never decreases within a stream (clock_timestamp() under the stream lock), so this is a prefix.

@@ -23,6 +23,10 @@ public static class AuthorizationCases
         ["DeleteStream"] = async h => Case(new Request(HttpMethod.Delete, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}"), HttpStatusCode.OK),
         ["SubscribeStream"] = async h => Case(new Request(HttpMethod.Get, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}/live?fromVersion=1", EventStream: true), HttpStatusCode.OK),
         ["SubscribeEvents"] = _ => Ok(new Request(HttpMethod.Get, "/api/events/live", EventStream: true), HttpStatusCode.OK),
+        // A plain GET of a WebSocket route, once let in: 426 on the local host (upgrade required), 400 on the Functions
+        // app (no WebSocket there); the upgrade itself is the live transport table's (LiveTransportCases).
+        ["SubscribeStreamSocket"] = h => Ok(new Request(HttpMethod.Get, $"/api/streams/note-{Api.NewId()}/live/ws?fromVersion=1"), SocketRefusal(h)),
+        ["SubscribeEventsSocket"] = h => Ok(new Request(HttpMethod.Get, "/api/events/live/ws"), SocketRefusal(h)),
         ["QueryEvents"] = _ => Ok(new Request(HttpMethod.Get, "/api/events?category=note"), HttpStatusCode.OK),
         ["Replay"] = _ => Ok(new Request(HttpMethod.Post, "/api/replay", new { category = "note" }), HttpStatusCode.OK),
         ["ExecuteCommand"] = async h => Case(new Request(HttpMethod.Post, $"/api/aggregates/account/{await h.Client.OpenAccountAsync()}/commands/deposit", new { amount = 5, currency = "EUR" }), HttpStatusCode.OK),
@@ -144,6 +148,8 @@ public static class AuthorizationCases
     private static HttpClient LackingClient(ApiHost host, Permission needed) => needed == Permission.Read
         ? host.BearerClient(host.Issuer.Token("writeonly-1", ["writeonly"]))
         : host.KeyClient("audit");
+
+    private static HttpStatusCode SocketRefusal(ApiHost host) => host is LocalHostHost ? HttpStatusCode.UpgradeRequired : HttpStatusCode.BadRequest;
 
     private static Task<(Request, HttpStatusCode[])> Ok(Request request, params HttpStatusCode[] ok) => Task.FromResult(Case(request, ok));
 

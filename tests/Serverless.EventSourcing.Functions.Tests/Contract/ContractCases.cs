@@ -214,39 +214,6 @@ public static class ContractCases
             await (await anonymous.DeleteAsync("/api/events")).ProblemAsync(HttpStatusCode.Unauthorized);
             Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/api/health")).StatusCode);
         },
-        ["live subscriptions without the key are 401"] = async host =>
-        {
-            using var anonymous = host.NewClientWithoutKey();
-            var (client, response) = await SseClient.OpenAsync(anonymous, $"/api/streams/note-{Api.NewId()}/live?fromVersion=1");
-            Assert.Null(client);
-            await response.ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
-            (client, response) = await SseClient.OpenAsync(anonymous, "/api/events/live");
-            Assert.Null(client);
-            await response.ProblemAsync(HttpStatusCode.Unauthorized, "unauthorized");
-        },
-        ["a stream subscription sends each event once, in order, with its version as id, and resumes after Last-Event-ID"] = async host =>
-        {
-            var stream = $"note-{Api.NewId()}";
-            await host.Client.AppendOneAsync(stream);
-            await host.Client.AppendOneAsync(stream);
-            var (first, _) = await SseClient.OpenAsync(host.Client, $"/api/streams/{stream}/live?fromVersion=1");
-            await using (first)
-            {
-                await host.Client.AppendOneAsync(stream);
-                var messages = await first!.ReadEventsAsync(3, TimeSpan.FromSeconds(30));
-                Assert.Equal(["1", "2", "3"], messages.Select(m => m.Id));
-                Assert.All(messages, m => Assert.Equal("noted", m.Event));
-                Assert.Equal([1, 2, 3], messages.Select(m => m.Json.GetProperty("streamVersion").GetInt64()));
-                Assert.Equal("text/event-stream", first.Response.Content.Headers.ContentType?.MediaType);
-            }
-
-            await host.Client.AppendOneAsync(stream);
-            var (resumed, _) = await SseClient.OpenAsync(host.Client, $"/api/streams/{stream}/live?fromVersion=1", lastEventId: "3");
-            await using (resumed)
-            {
-                Assert.Equal(["4"], (await resumed!.ReadEventsAsync(1, TimeSpan.FromSeconds(30))).Select(m => m.Id));
-            }
-        },
         ["fromVersion 0 is the start on every route that takes it; a negative version or position is 400"] = async host =>
         {
             var stream = $"note-{Api.NewId()}";
@@ -267,37 +234,6 @@ public static class ContractCases
             {
                 Assert.Equal(field, (await (await host.Client.PostAsync("/api/replay", Api.Json(body))).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
             }
-        },
-        ["a log subscription filters by category and type and carries the log cursor as id"] = async host =>
-        {
-            var category = "live" + Api.NewId();
-            var stream = $"{category}-1";
-            await host.Client.PostAsync($"/api/streams/{stream}/events", Api.Json(new { events = new object[] { new { type = "kept", data = new { n = 1 } }, new { type = "dropped", data = new { n = 2 } }, new { type = "kept", data = new { n = 3 } } } }));
-            var (client, _) = await SseClient.OpenAsync(host.Client, $"/api/events/live?category={category}&eventType=kept&afterPosition=0");
-            await using (client)
-            {
-                var messages = await client!.ReadEventsAsync(2, TimeSpan.FromSeconds(30));
-                Assert.Equal([1, 3], messages.Select(m => m.Json.GetProperty("data").GetProperty("n").GetInt32()));
-                Assert.All(messages, m => Assert.Matches("^[0-9]+:[0-9]+$", m.Id));
-                Assert.All(messages, m => Assert.EndsWith(":" + m.Json.GetProperty("globalPosition").GetInt64(), m.Id, StringComparison.Ordinal));
-            }
-        },
-        ["bad live subscription input is 400 naming the field"] = async host =>
-        {
-            async Task<string?> FieldAsync(string url, string? lastEventId = null)
-            {
-                var (client, response) = await SseClient.OpenAsync(host.Client, url, lastEventId);
-                Assert.Null(client);
-                return (await response.ProblemAsync(HttpStatusCode.BadRequest, "invalid-input")).GetProperty("field").GetString();
-            }
-
-            Assert.Equal("fromVersion", await FieldAsync($"/api/streams/note-{Api.NewId()}/live?fromVersion=-1"));
-            Assert.Equal("Last-Event-ID", await FieldAsync($"/api/streams/note-{Api.NewId()}/live", "x"));
-            Assert.Equal("streamId", await FieldAsync("/api/streams/nodash/live"));
-            Assert.Equal("Last-Event-ID", await FieldAsync("/api/events/live", "12"));
-            Assert.Equal("afterPosition", await FieldAsync("/api/events/live?afterPosition=-1"));
-            Assert.Equal("category", await FieldAsync("/api/events/live?category=1x"));
-            Assert.Equal("eventType", await FieldAsync("/api/events/live?eventType=a%20b"));
         },
         ["the correlation id is echoed"] = async host =>
         {

@@ -63,6 +63,8 @@ public abstract class ApiHost : IAsyncLifetime
             ["Postgres:ConnectionString"] = _database.ConnectionString,
             ["Redis:ConnectionString"] = redis.ConnectionString,
             ["Api:Key"] = Key,
+            // A small window, so live cases that start far back read the database before they join it.
+            ["Live:WindowEvents"] = "16",
             ["Api:MaxBodyBytes"] = MaxBodyBytes.ToString(CultureInfo.InvariantCulture),
             ["Auth:Authority"] = Issuer.Issuer,
             ["Auth:Audiences"] = OidcIssuer.Audience,

@@ -63,20 +63,4 @@ public sealed class LiveSubscriptionTests(LocalHostFixture host) : IClassFixture
         Assert.Equal(workload.Written.Order(), all.Select(Received.EventId).Order());
         Received.AreTheLogInOrderWithoutDuplicates(all);
     }
-
-    [Fact]
-    public async Task Without_a_starting_point_a_subscription_gets_only_what_is_appended_after_it_opened()
-    {
-        var stream = $"live{Http.NewId()}-1";
-        await host.Client.PostAsync($"/api/streams/{stream}/events", Http.Json(new { events = new[] { new { type = "old", data = new { } } } }));
-        var (streamFeed, _) = await SseClient.OpenAsync(host.Client, $"/api/streams/{stream}/live");
-        var (logFeed, _) = await SseClient.OpenAsync(host.Client, $"/api/events/live?category={stream.Split('-')[0]}");
-
-        await host.Client.PostAsync($"/api/streams/{stream}/events", Http.Json(new { events = new[] { new { type = "new", data = new { } } } }));
-
-        Assert.Equal(["new"], (await streamFeed!.ReadEventsAsync(1, Bound)).Select(m => m.Event));
-        Assert.Equal(["new"], (await logFeed!.ReadEventsAsync(1, Bound)).Select(m => m.Event));
-        await streamFeed.DisposeAsync();
-        await logFeed.DisposeAsync();
-    }
 }

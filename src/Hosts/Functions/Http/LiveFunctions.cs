@@ -20,4 +20,16 @@ public sealed class LiveFunctions(FunctionsHttpAdapter http)
     public Task<IResult> SubscribeEvents(
         [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.EventsLive)] HttpRequest req) =>
         http.RunAsync(nameof(SubscribeEvents), req);
+
+    /// <summary>HTTP triggers cannot be upgraded to a WebSocket: this answers 400 naming the SSE route.</summary>
+    [Function(nameof(SubscribeStreamSocket))]
+    public Task<IResult> SubscribeStreamSocket(
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.StreamLiveSocket)] HttpRequest req) =>
+        http.RunAsync(nameof(SubscribeStreamSocket), req);
+
+    /// <summary>HTTP triggers cannot be upgraded to a WebSocket: this answers 400 naming the SSE route.</summary>
+    [Function(nameof(SubscribeEventsSocket))]
+    public Task<IResult> SubscribeEventsSocket(
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Get, Route = Templates.EventsLiveSocket)] HttpRequest req) =>
+        http.RunAsync(nameof(SubscribeEventsSocket), req);
 }
