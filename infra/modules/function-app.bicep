@@ -190,9 +190,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Metrics__KeyRequired: 'true'
       Metrics__SampleSeconds: '30'
       // Live subscriptions (SSE), per instance. A connection is one function invocation: it ends after 200 s, under the
-      // front end's 230 s and host.json's functionTimeout, and the client resumes with Last-Event-ID. Appends on other
-      // instances are found by polling, once a second.
-      Live__MaxSubscribers: '100'
+      // front end's 230 s and host.json's functionTimeout, and the client resumes with Last-Event-ID. Each instance's one
+      // log reader finds other instances' appends by polling, once a second, however many subscribers it serves.
+      Live__MaxSubscribers: '5000'
+      Live__WindowEvents: '4096'
       Live__BufferEvents: '256'
       Live__HeartbeatSeconds: '15'
       Live__StallSeconds: '10'

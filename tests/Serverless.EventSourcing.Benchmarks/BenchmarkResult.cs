@@ -26,6 +26,26 @@ public sealed record BenchmarkResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? CommitsPerSecond { get; init; }
 
+    /// <summary>Transactions committed per second while nothing was written (<c>live-fanout</c>): what idle subscribers cost the database.</summary>
+    [JsonPropertyName("idle_commits_per_s")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? IdleCommitsPerSecond { get; init; }
+
+    /// <summary>Append P50 beside a row whose P50/P99 measure something else (<c>live-fanout</c>: delivery).</summary>
+    [JsonPropertyName("append_p50_ms")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? AppendP50Ms { get; init; }
+
+    /// <summary>The benchmark process's working set after a collection, API and clients together (an upper bound for the API).</summary>
+    [JsonPropertyName("working_set_mb")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? WorkingSetMb { get; init; }
+
+    /// <summary>Subscribers that got every event once and in order (<c>live-fanout</c>; equals the concurrency when all did).</summary>
+    [JsonPropertyName("subscribers_complete")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? SubscribersComplete { get; init; }
+
     /// <summary>Commands refused with 409 (only the HTTP scenarios count them).</summary>
     [JsonPropertyName("conflicts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

@@ -18,6 +18,7 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["saga"] = SagaScenario.RunAsync,
     ["snapshot-job"] = SnapshotJobScenario.RunAsync,
     ["personal"] = PersonalDataScenario.RunAsync,
+    ["live-fanout"] = LiveFanoutScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

@@ -18,8 +18,8 @@ public sealed class LiveLog(IEventStore store, LiveOptions options, AppendSignal
 {
     private const int MaxRead = 500;
 
-    internal static readonly KeyValuePair<string, object?> Shared = new("reader", "shared");
-    internal static readonly KeyValuePair<string, object?> CatchUp = new("reader", "catch_up");
+    private static readonly KeyValuePair<string, object?> Shared = new("reader", "shared");
+    private static readonly KeyValuePair<string, object?> CatchUp = new("reader", "catch_up");
 
     private readonly Lock _gate = new();
     private readonly LiveWindow _window = new(options.WindowEvents);
@@ -28,6 +28,8 @@ public sealed class LiveLog(IEventStore store, LiveOptions options, AppendSignal
     private readonly ConcurrentDictionary<string, bool> _deleted = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = NewSignal();
     private int _users;
+    private long _sharedReads;
+    private long _catchUpReads;
     private bool _running;
     private bool _ready;
 
@@ -44,6 +46,19 @@ public sealed class LiveLog(IEventStore store, LiveOptions options, AppendSignal
                 return _ready ? _window.Head : null;
             }
         }
+    }
+
+    /// <summary>Database reads of this instance's one reader so far (also <c>es.live.log_reads</c> reader=shared).</summary>
+    public long SharedReads => Interlocked.Read(ref _sharedReads);
+
+    /// <summary>Database reads of subscribers behind the window so far (also <c>es.live.log_reads</c> reader=catch_up).</summary>
+    public long CatchUpReads => Interlocked.Read(ref _catchUpReads);
+
+    /// <summary>A subscriber behind the window read the database once.</summary>
+    internal void CountCatchUpRead()
+    {
+        Interlocked.Increment(ref _catchUpReads);
+        Telemetry.LiveReads.Add(1, CatchUp);
     }
 
     /// <summary>A subscriber arrives: the reader starts if it is not running. Dispose when it leaves.</summary>
@@ -120,6 +135,7 @@ public sealed class LiveLog(IEventStore store, LiveOptions options, AppendSignal
                 }
 
                 var slice = await store.ReadLogAsync(cursor.Value, MaxRead, stop);
+                Interlocked.Increment(ref _sharedReads);
                 Telemetry.LiveReads.Add(1, Shared);
                 if (slice.Events.Count > 0)
                 {

@@ -4,7 +4,7 @@ namespace Serverless.EventSourcing.Application.Live;
 public sealed record LiveOptions
 {
     /// <summary>Open subscriptions this instance serves at once (<c>Live__MaxSubscribers</c>); one more is 503 with Retry-After.</summary>
-    public int MaxSubscribers { get; init; } = 100;
+    public int MaxSubscribers { get; init; } = 5000;
 
     /// <summary>
     /// Newest events the instance's one log reader keeps in memory for all subscribers (<c>Live__WindowEvents</c>); a

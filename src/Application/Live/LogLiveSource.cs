@@ -1,5 +1,4 @@
 using System.Globalization;
-using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 
@@ -50,7 +49,7 @@ public sealed class LogLiveSource(IEventStore store, LiveLog log, LogStart start
 
         var head = log.Head;
         var slice = await store.ReadLogAsync(_cursor, max, ct);
-        Telemetry.LiveReads.Add(1, LiveLog.CatchUp);
+        log.CountCatchUpRead();
         var events = new List<LiveEvent>(slice.Events.Count);
         for (var i = 0; i < slice.Events.Count; i++)
         {

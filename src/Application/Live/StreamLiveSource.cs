@@ -1,5 +1,4 @@
 using System.Globalization;
-using Serverless.EventSourcing.Diagnostics;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
@@ -37,7 +36,7 @@ public sealed class StreamLiveSource(IEventStore store, LiveLog log, StreamId st
 
         var head = log.Head;
         var slice = await store.ReadStreamAsync(stream, _next, max, ReadDirection.Forward, ct);
-        Telemetry.LiveReads.Add(1, LiveLog.CatchUp);
+        log.CountCatchUpRead();
         var events = Deliver(slice.Events);
         var caughtUp = slice.NextVersion is null;
 

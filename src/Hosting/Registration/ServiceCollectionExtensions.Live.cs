@@ -15,7 +15,7 @@ public static partial class ServiceCollectionExtensions
         var maxConnection = EventSourcingSettings.Int(configuration, "Live:MaxConnectionSeconds", 0, min: 0);
         services.AddSingleton(new LiveOptions
         {
-            MaxSubscribers = EventSourcingSettings.Int(configuration, "Live:MaxSubscribers", 100, min: 1),
+            MaxSubscribers = EventSourcingSettings.Int(configuration, "Live:MaxSubscribers", 5000, min: 1),
             WindowEvents = EventSourcingSettings.Int(configuration, "Live:WindowEvents", 4096, min: 1),
             BufferEvents = EventSourcingSettings.Int(configuration, "Live:BufferEvents", 256, min: 1),
             Heartbeat = TimeSpan.FromSeconds(EventSourcingSettings.Int(configuration, "Live:HeartbeatSeconds", 15, min: 1)),
