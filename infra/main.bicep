@@ -48,6 +48,9 @@ param authAudiences string = ''
 @description('Further accepted issuers, comma-separated (for example the v1.0 issuer https://sts.windows.net/<tenant-id>/).')
 param authIssuers string = ''
 
+@description('Browser origins allowed to call the API, comma-separated (the Function App\'s CORS; the local host reads Cors__AllowedOrigins); empty: none.')
+param corsAllowedOrigins string = ''
+
 @allowed([
   '15'
   '16'
@@ -278,6 +281,7 @@ module functionApp 'modules/function-app.bicep' = {
     authAuthority: authAuthority
     authAudiences: authAudiences
     authIssuers: authIssuers
+    corsAllowedOrigins: corsAllowedOrigins
     kafkaBootstrapServers: eventHubs.outputs.bootstrapServers
     kafkaConnectionStringSecretUri: eventHubs.outputs.connectionStringSecretUri
     eventsTopicName: eventHubs.outputs.eventsTopicName

@@ -17,6 +17,9 @@ param personalDataMasterKey = readEnvironmentVariable('PERSONAL_DATA_MASTER_KEY'
 param authAuthority = readEnvironmentVariable('AUTH_AUTHORITY', '')
 param authAudiences = readEnvironmentVariable('AUTH_AUDIENCES', '')
 
+// Optional browser origins allowed to call the API (README, "HTTP API"), e.g. `export CORS_ALLOWED_ORIGINS=https://app.example.com`
+param corsAllowedOrigins = readEnvironmentVariable('CORS_ALLOWED_ORIGINS', '')
+
 // Optional extra PostgreSQL Entra administrator (you), e.g.
 // `export POSTGRES_ADMIN_OBJECT_ID=$(az ad signed-in-user show --query id -o tsv)`
 // `export POSTGRES_ADMIN_NAME=$(az ad signed-in-user show --query userPrincipalName -o tsv)`

@@ -53,6 +53,9 @@ param authAudiences string = ''
 
 @description('Issuers accepted besides the one the discovery document names, comma-separated (Auth__Issuers).')
 param authIssuers string = ''
+
+@description('Browser origins allowed to call the API, comma-separated: the platform\'s CORS (Cors__AllowedOrigins of the local host); empty: none.')
+param corsAllowedOrigins string = ''
 param kafkaBootstrapServers string
 param kafkaConnectionStringSecretUri string
 param eventsTopicName string
@@ -92,6 +95,12 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      // The platform answers CORS (preflight included) before the worker sees a request; code in the app has no effect
+      // under it, so the local host's Cors__AllowedOrigins is deployed here and not as an app setting.
+      cors: {
+        allowedOrigins: empty(corsAllowedOrigins) ? [] : map(split(corsAllowedOrigins, ','), o => trim(o))
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

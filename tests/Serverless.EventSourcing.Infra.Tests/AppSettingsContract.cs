@@ -12,10 +12,11 @@ internal static partial class AppSettingsContract
     /// Sample keys that Azure provides another way, so the Function App must not set them:
     /// <c>AzureWebJobsStorage</c> becomes the identity-based <c>AzureWebJobsStorage__*</c> keys, and
     /// <c>FUNCTIONS_WORKER_RUNTIME</c> becomes <c>functionAppConfig.runtime.name</c> (Flex Consumption
-    /// rejects the app setting).
+    /// rejects the app setting), and <c>Cors__AllowedOrigins</c> becomes <c>siteConfig.cors.allowedOrigins</c> (the
+    /// platform's CORS answers before the worker).
     /// </summary>
     public static readonly IReadOnlySet<string> PlatformMappedSampleKeys =
-        new HashSet<string>(StringComparer.Ordinal) { "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME" };
+        new HashSet<string>(StringComparer.Ordinal) { "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Cors__AllowedOrigins" };
 
     /// <summary>Keys the Function App needs in Azure that have no place in local.settings.json.</summary>
     public static readonly IReadOnlySet<string> PlatformKeys = new HashSet<string>(StringComparer.Ordinal)

@@ -1,5 +1,6 @@
 using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Hosting;
+using Serverless.EventSourcing.Hosting.Http;
 using Serverless.EventSourcing.Hosting.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
@@ -35,12 +36,24 @@ public static class LocalHostApp
         builder.Logging.ClearProviders();
         builder.Logging.AddJsonConsole(o => o.IncludeScopes = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        var cors = ApiCors.Policy(builder.Configuration);
+        if (cors is not null)
+        {
+            builder.Services.AddCors(o => o.AddPolicy(ApiCors.PolicyName, cors));
+        }
+
         builder.Services.AddServerlessEventSourcing(builder.Configuration, modules ?? [new BankModule()]);
         builder.Services.AddLocalBackgroundWork(builder.Configuration);
         // Metrics scraped at /metrics; traces and metrics to OTLP too when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         builder.Services.AddServerlessEventSourcingTelemetry(builder.Configuration, "serverless-eventsourcing-localhost").WithMetrics(m => m.AddPrometheusExporter());
 
         var app = builder.Build();
+        if (cors is not null)
+        {
+            // First, so refusals and problems carry the headers too, and a preflight is answered before any route.
+            app.UseCors(ApiCors.PolicyName);
+        }
+
         app.UseStatusCodePages(StatusCodeProblems.WriteAsync);
         // The live routes' WebSocket variants (Azure Functions cannot upgrade; there they answer with the SSE route).
         app.UseWebSockets();
