@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what a fresh machine lacks, builds every project of the solution (the Azure
-# Functions app included, without its one KafkaTrigger file: see README) and runs every test. The fixtures start
+# Functions app included, without its one KafkaTrigger file: see README) and runs every test (headless Chromium included). The fixtures start
 # their own throwaway PostgreSQL (also behind PgBouncer), Redis, Azurite and Kafka-protocol servers unless POSTGRES_CONNECTION_STRING,
 # REDIS_CONNECTION_STRING, AZURITE_CONNECTION_STRING or KAFKA_BOOTSTRAP_SERVERS point at existing ones.
 set -euo pipefail
@@ -20,6 +20,8 @@ command -v runuser >/dev/null 2>&1 || packages+=(util-linux)
 # PgBouncer in transaction mode in front of the test cluster (Tests/PgBouncer).
 command -v pgbouncer >/dev/null 2>&1 || [[ -x /usr/sbin/pgbouncer ]] || packages+=(pgbouncer)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
+# Headless Chromium drives a cross-origin page (CORS, EventSource) against the local host (BrowserCorsTests).
+[[ -x "${CHROMIUM_PATH:-/usr/bin/chromium}" ]] || packages+=(chromium)
 if ((${#packages[@]})); then
   if [[ $(id -u) -ne 0 ]]; then
     printf 'Missing: %s\nInstall them first:  sudo apt-get update && sudo apt-get install -y %s\n' "${packages[*]}" "${packages[*]}" >&2

@@ -49,6 +49,18 @@ internal static partial class AppSettingsContract
                 case "FUNCTIONS_WORKER_RUNTIME":
                     violations.AddRange(WorkerRuntimeMappingViolations(sample[key], bicep));
                     break;
+                case "Cors__AllowedOrigins":
+                    if (bicep.Contains(key))
+                    {
+                        violations.Add($"{key} is set as an app setting; under the platform's CORS app code has no effect, so it belongs in siteConfig.cors.allowedOrigins.");
+                    }
+
+                    if (bicep.CorsAllowedOrigins?.Contains("corsAllowedOrigins", StringComparison.Ordinal) != true)
+                    {
+                        violations.Add($"siteConfig.cors.allowedOrigins is '{bicep.CorsAllowedOrigins}', not taken from the corsAllowedOrigins parameter ({key} of the sample).");
+                    }
+
+                    break;
                 default:
                     if (!bicep.Contains(key))
                     {

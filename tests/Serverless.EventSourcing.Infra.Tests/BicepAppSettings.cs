@@ -9,11 +9,12 @@ namespace Serverless.EventSourcing.Infra.Tests;
 /// </summary>
 internal sealed partial class BicepAppSettings
 {
-    private BicepAppSettings(IReadOnlyDictionary<string, string> settings, string? runtimeName, string? keyVaultReferenceIdentity)
+    private BicepAppSettings(IReadOnlyDictionary<string, string> settings, string? runtimeName, string? keyVaultReferenceIdentity, string? corsAllowedOrigins)
     {
         Settings = settings;
         RuntimeName = runtimeName;
         KeyVaultReferenceIdentity = keyVaultReferenceIdentity;
+        CorsAllowedOrigins = corsAllowedOrigins;
     }
 
     /// <summary>Setting key to Bicep value expression, in declaration order.</summary>
@@ -24,6 +25,9 @@ internal sealed partial class BicepAppSettings
 
     /// <summary>Expression given to the site's <c>keyVaultReferenceIdentity</c>, if any.</summary>
     public string? KeyVaultReferenceIdentity { get; }
+
+    /// <summary>Expression given to the site's <c>siteConfig.cors.allowedOrigins</c>, if any.</summary>
+    public string? CorsAllowedOrigins { get; }
 
     public IEnumerable<string> Keys => Settings.Keys;
 
@@ -72,10 +76,12 @@ internal sealed partial class BicepAppSettings
 
         var runtime = RuntimeNameDeclaration().Match(bicepText);
         var kvIdentity = KeyVaultReferenceIdentityDeclaration().Match(bicepText);
+        var cors = CorsAllowedOriginsDeclaration().Match(bicepText);
         return new BicepAppSettings(
             settings,
             runtime.Success ? runtime.Groups["name"].Value : null,
-            kvIdentity.Success ? kvIdentity.Groups["value"].Value.Trim() : null);
+            kvIdentity.Success ? kvIdentity.Groups["value"].Value.Trim() : null,
+            cors.Success ? cors.Groups["value"].Value.Trim() : null);
     }
 
     [GeneratedRegex(@"name:\s*'appsettings'")]
@@ -89,6 +95,9 @@ internal sealed partial class BicepAppSettings
 
     [GeneratedRegex(@"runtime:\s*\{[^}]*?\bname:\s*'(?<name>[^']+)'")]
     private static partial Regex RuntimeNameDeclaration();
+
+    [GeneratedRegex(@"cors:\s*\{[^}]*?\ballowedOrigins:\s*(?<value>[^\r\n]+)")]
+    private static partial Regex CorsAllowedOriginsDeclaration();
 
     [GeneratedRegex(@"keyVaultReferenceIdentity:\s*(?<value>[^\r\n]+)")]
     private static partial Regex KeyVaultReferenceIdentityDeclaration();
