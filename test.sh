@@ -11,6 +11,13 @@ say() { printf '==> %s\n' "$*"; }
 # Pinned test tools, installed under .tools/ (git-ignored).
 AZURITE_VERSION=3.37.0
 export AZURITE_PATH="${AZURITE_PATH:-$PWD/.tools/azurite/node_modules/.bin/azurite}"
+# The OpenAPI document is linted and turned into clients (GeneratedClientTests) with these.
+REDOCLY_VERSION=2.77.0
+KIOTA_VERSION=1.38.0
+NSWAG_VERSION=14.8.0
+export REDOCLY_PATH="${REDOCLY_PATH:-$PWD/.tools/redocly/node_modules/.bin/redocly}"
+export KIOTA_PATH="${KIOTA_PATH:-$PWD/.tools/kiota/kiota}"
+export NSWAG_PATH="${NSWAG_PATH:-$PWD/.tools/nswag/nswag}"
 
 have_postgres() { command -v initdb >/dev/null 2>&1 || compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; }
 packages=()
@@ -38,7 +45,21 @@ if [[ -z "${AZURITE_CONNECTION_STRING:-}" && ! -x "$AZURITE_PATH" ]]; then
   npm install --silent --no-audit --no-fund --prefix .tools/azurite "azurite@$AZURITE_VERSION" >/dev/null
 fi
 
+if [[ ! -x "$REDOCLY_PATH" ]]; then
+  say "Installing Redocly CLI $REDOCLY_VERSION (npm) into .tools/redocly"
+  npm install --silent --no-audit --no-fund --prefix .tools/redocly "@redocly/cli@$REDOCLY_VERSION" >/dev/null
+fi
+
 command -v dotnet >/dev/null 2>&1 || { echo "The .NET 10 SDK is required (dotnet not on PATH)." >&2; exit 1; }
+
+if [[ ! -x "$KIOTA_PATH" ]]; then
+  say "Installing Kiota $KIOTA_VERSION (dotnet tool) into .tools/kiota"
+  dotnet tool install Microsoft.OpenApi.Kiota --version "$KIOTA_VERSION" --tool-path .tools/kiota >/dev/null
+fi
+if [[ ! -x "$NSWAG_PATH" ]]; then
+  say "Installing NSwag $NSWAG_VERSION (dotnet tool) into .tools/nswag"
+  dotnet tool install NSwag.ConsoleCore --version "$NSWAG_VERSION" --tool-path .tools/nswag >/dev/null
+fi
 
 say "Building Serverless.EventSourcing.sln (every project; -p:ExcludeKafkaTrigger=true leaves out the one unserved package)"
 dotnet build Serverless.EventSourcing.sln -c Release --nologo -v quiet -clp:NoSummary -p:ExcludeKafkaTrigger=true

@@ -24,7 +24,7 @@ public interface IApiEndpoints
 /// </summary>
 public sealed class ApiDispatcher
 {
-    private const int MaxCorrelationIdLength = 128;
+    internal const int MaxCorrelationIdLength = 128;
 
     /// <summary>Long enough for a restart or a failover to make progress, short enough that a client is not idle long.</summary>
     public const int RetryAfterSeconds = 5;

@@ -92,11 +92,12 @@ public sealed class DomainBuilder
 
     /// <summary>
     /// A read route under <c>/api/read/</c>: <paramref name="template"/> like <c>orders/{id}</c>; GET only.
-    /// <paramref name="access"/> says what a caller needs (checked before the handler runs).
+    /// <paramref name="access"/> says what a caller needs (checked before the handler runs); <paramref name="query"/> names
+    /// the query parameters the handler reads, so the API document lists them.
     /// </summary>
-    public DomainBuilder ReadRoute(string template, string summary, ReadAccess access, ReadRouteHandler handler)
+    public DomainBuilder ReadRoute(string template, string summary, ReadAccess access, ReadRouteHandler handler, params ReadParameter[] query)
     {
-        _readRoutes.Add(new ReadRoute(template, summary, handler, access));
+        _readRoutes.Add(new ReadRoute(template, summary, handler, access) { Query = query });
         return this;
     }
 

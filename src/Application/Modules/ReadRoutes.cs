@@ -10,6 +10,9 @@ public delegate Task<ApiResponse> ReadRouteHandler(ApiContext context, IReadMode
 public sealed record ReadRoute(string Template, string Summary, ReadRouteHandler Handler, ReadAccess Access)
 {
     public RouteTemplate Parsed { get; } = RouteTemplate.Parse(Template);
+
+    /// <summary>The query parameters the handler reads (for the API document; the handler still validates them).</summary>
+    public IReadOnlyList<ReadParameter> Query { get; init; } = [];
 }
 
 /// <summary>Every module's read routes, served by the framework's one <c>read/{*path}</c> route in both hosts.</summary>

@@ -7,6 +7,8 @@ public sealed class SagaCatalog(IEnumerable<ISagaDefinition> definitions)
 {
     private readonly Dictionary<string, ISagaDefinition> _byName = definitions.ToDictionary(d => d.Name, StringComparer.Ordinal);
 
+    public IEnumerable<ISagaDefinition> All => _byName.Values;
+
     public bool TryGet(string name, out ISagaDefinition definition) => _byName.TryGetValue(name, out definition!);
 
     public ISagaDefinition Get(string name) =>

@@ -30,6 +30,8 @@ public sealed class SagaDefinition<TInput>(string name)
 
     public string Name { get; } = name;
 
+    public Type InputType => typeof(TInput);
+
     public IReadOnlyList<SagaStep> Steps => _steps;
 
     /// <param name="undo">Compensation for when a later step fails for good; null when there is nothing to undo.</param>
@@ -71,6 +73,9 @@ public sealed class SagaDefinition<TInput>(string name)
 public interface ISagaDefinition
 {
     string Name { get; }
+
+    /// <summary>The start request's type (its JSON body), for the API document.</summary>
+    Type InputType { get; }
 
     IReadOnlyList<SagaStep> Steps { get; }
 

@@ -240,6 +240,15 @@ public static class ContractCases
             var response = await host.Client.SendAsync(HttpMethod.Get, "/api/health", null, ("x-correlation-id", "contract-1"));
             Assert.Equal("contract-1", response.Headers.GetValues("x-correlation-id").Single());
         },
+        ["the OpenAPI document has an operation per aggregate command, typed by its command"] = async host =>
+        {
+            using var anonymous = host.NewClientWithoutKey();
+            var document = await (await anonymous.GetAsync("/api/openapi.json")).JsonAsync();
+            var deposit = document.GetProperty("paths").GetProperty("/api/aggregates/account/{id}/commands/deposit").GetProperty("post");
+            Assert.Equal("AccountDeposit", deposit.GetProperty("operationId").GetString());
+            Assert.Equal("#/components/schemas/AccountDepositCommand", deposit.GetProperty("requestBody").GetProperty("content").GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString());
+            Assert.Equal("#/components/responses/PreconditionFailed", deposit.GetProperty("responses").GetProperty("412").GetProperty("$ref").GetString());
+        },
     };
 
     public static TheoryData<string> Names => new(All.Keys);

@@ -70,7 +70,7 @@ public sealed class AggregateEndpoints(CommandPipeline pipeline, AggregateReposi
         }
 
         var state = JsonDocument.Parse(definition.SerializeState(loaded.State)).RootElement;
-        return ApiResponse.Of(HttpStatusCode.OK, new { type = definition.Category, id = stream.Id, streamId = stream.Value, version = loaded.Version, asOfVersion, asOf, state })
+        return ApiResponse.Of(HttpStatusCode.OK, new Contracts.AggregateStateResponse(definition.Category, stream.Id, stream.Value, loaded.Version, asOfVersion, asOf, state))
             .WithETag(loaded.Version);
     }
 

@@ -39,7 +39,7 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     private async Task<ApiResponse> ReplayAsync(ApiContext context)
     {
         var body = await context.ReadJsonAsync();
-        var request = EventJson.ReadInput<ReplayRequest>(body);
+        var request = EventJson.ReadInput<Contracts.ReplayRequest>(body);
 
         // One named stream may be one the caller owns; otherwise only what its grants show across categories.
         var visible = context.Access.Rights.Visible();
@@ -117,16 +117,5 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
     }
 
     private static ApiResponse Page(QueryPage page) =>
-        ApiResponse.Of(HttpStatusCode.OK, new { events = page.Events, nextAfterPosition = page.NextAfterPosition });
-
-    private sealed record ReplayRequest(
-        string? StreamId,
-        string? Category,
-        IReadOnlyList<string>? EventTypes,
-        DateTimeOffset? FromTimestamp,
-        DateTimeOffset? ToTimestamp,
-        long? FromVersion,
-        long? ToVersion,
-        long? AfterPosition,
-        int? Limit);
+        ApiResponse.Of(HttpStatusCode.OK, new Contracts.EventPageResponse(page.Events, page.NextAfterPosition));
 }

@@ -27,7 +27,7 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
             (saga, input) => context.Access.RequireSagaStartAsync(saga, input, context.Cancellation),
             context.Cancellation);
         var location = $"/api/sagas/{name}/{sagaId}";
-        return ApiResponse.Of(HttpStatusCode.Accepted, new { sagaId, saga = name, statusUrl = location, created }).With("Location", location);
+        return ApiResponse.Of(HttpStatusCode.Accepted, new Contracts.SagaStartedResponse(sagaId, name, location, created)).With("Location", location);
     }
 
     private async Task<ApiResponse> GetAsync(ApiContext context)
@@ -48,15 +48,13 @@ public sealed class SagaEndpoints(SagaService sagas, SagaExecutor executor, Saga
             return ApiResponse.Problem(problem);
         }
 
-        return ApiResponse.Of(HttpStatusCode.OK, new
-        {
+        return ApiResponse.Of(HttpStatusCode.OK, new Contracts.SagaStatusResponse(
             sagaId,
-            saga = name,
-            status = state.Status,
-            reason = state.Reason,
-            input = state.Input,
+            name,
+            state.Status,
+            state.Reason,
+            state.Input,
             version,
-            history = history.Select(e => new { type = e.Type, version = e.StreamVersion, at = e.CreatedAt, data = System.Text.Json.JsonDocument.Parse(e.Data).RootElement }),
-        }).WithETag(version);
+            history.Select(e => new Contracts.SagaHistoryEntry(e.Type, e.StreamVersion, e.CreatedAt, System.Text.Json.JsonDocument.Parse(e.Data).RootElement)).ToList())).WithETag(version);
     }
 }

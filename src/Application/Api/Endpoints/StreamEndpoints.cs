@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.EventSourcing.Application.Api.Contracts;
 using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Store;
@@ -35,7 +36,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
 
         var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
         var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
-        var payload = new { streamId = stream.Value, nextExpectedVersion = result.NextExpectedVersion, positions = result.Positions, duplicate = result.WasDuplicate };
+        var payload = new AppendResponse(stream.Value, result.NextExpectedVersion, result.Positions, result.WasDuplicate);
         return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
     }
 
@@ -64,16 +65,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         }
 
         var results = await store.AppendStreamsAsync(appends, context.Cancellation);
-        var payload = new
-        {
-            appends = results.Select((r, i) => new
-            {
-                streamId = appends[i].Stream.Value,
-                nextExpectedVersion = r.NextExpectedVersion,
-                positions = r.Positions,
-                duplicate = r.WasDuplicate,
-            }),
-        };
+        var payload = new MultiStreamAppendResponse(results.Select((r, i) => new AppendResponse(appends[i].Stream.Value, r.NextExpectedVersion, r.Positions, r.WasDuplicate)).ToList());
         return ApiResponse.Of(results.All(r => r.WasDuplicate) ? HttpStatusCode.OK : HttpStatusCode.Created, payload);
     }
 
@@ -94,14 +86,12 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         {
             StreamStatus.NotFound => NotFound(stream),
             StreamStatus.Deleted => Gone(stream),
-            _ => ApiResponse.Of(HttpStatusCode.OK, new
-            {
-                streamId = stream.Value,
-                version = slice.Version,
-                direction = direction.ToString().ToLowerInvariant(),
-                events = visible.IsAll ? slice.Events : slice.Events.Where(e => visible.Includes(e.Type)).ToList(),
-                nextVersion = slice.NextVersion,
-            })
+            _ => ApiResponse.Of(HttpStatusCode.OK, new StreamPageResponse(
+                stream.Value,
+                slice.Version,
+                direction.ToString().ToLowerInvariant(),
+                visible.IsAll ? slice.Events : slice.Events.Where(e => visible.Includes(e.Type)).ToList(),
+                slice.NextVersion))
                 .WithETag(slice.Version)
                 .WithNextLink(context.Request, "fromVersion", slice.NextVersion),
         };
@@ -114,16 +104,8 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info is null
             ? NotFound(stream)
-            : ApiResponse.Of(HttpStatusCode.OK, new
-            {
-                streamId = info.StreamId,
-                category = info.Category,
-                version = info.Version,
-                createdAt = info.CreatedAt,
-                updatedAt = info.UpdatedAt,
-                deleted = info.IsDeleted,
-                deletedAt = info.DeletedAt,
-            }).WithETag(info.Version);
+            : ApiResponse.Of(HttpStatusCode.OK, new StreamInfoResponse(info.StreamId, info.Category, info.Version, info.CreatedAt, info.UpdatedAt, info.IsDeleted, info.DeletedAt))
+                .WithETag(info.Version);
     }
 
     private async Task<ApiResponse> ExistsAsync(ApiContext context)
@@ -146,7 +128,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info is null
             ? NotFound(stream)
-            : ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deleted = info.IsDeleted }).WithETag(info.Version);
+            : ApiResponse.Of(HttpStatusCode.OK, new StreamVersionResponse(info.StreamId, info.Version, info.IsDeleted)).WithETag(info.Version);
     }
 
     private async Task<ApiResponse> DeleteAsync(ApiContext context)
@@ -155,7 +137,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         await context.Access.StreamAsync(Permission.Operate, stream, context.Cancellation);
         var ifMatch = Preconditions.IfMatch(context);
         var info = await store.TombstoneAsync(stream, ifMatch ?? ExpectedVersion.Any, context.Cancellation);
-        return ApiResponse.Of(HttpStatusCode.OK, new { streamId = info.StreamId, version = info.Version, deletedAt = info.DeletedAt });
+        return ApiResponse.Of(HttpStatusCode.OK, new StreamDeletedResponse(info.StreamId, info.Version, info.DeletedAt));
     }
 
     private static ApiResponse NotFound(StreamId stream) => ApiResponse.Problem(Problem.NotFound($"Stream {stream.Value} does not exist."));

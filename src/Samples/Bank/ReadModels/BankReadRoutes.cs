@@ -15,8 +15,19 @@ public static class BankReadRoutes
         ArgumentNullException.ThrowIfNull(domain);
         domain
             .ReadRoute("accounts/{id}", "An account's balance", ReadAccess.Stream(AccountAggregate.Category, "id"), BalanceAsync)
-            .ReadRoute("accounts/{id}/statement", "An account's movements with running balance, paged by version", ReadAccess.Stream(AccountAggregate.Category, "id"), StatementAsync)
-            .ReadRoute("daily-totals", "Totals per currency for a UTC day (?date=yyyy-MM-dd, default today)", ReadAccess.Category(AccountAggregate.Category), DailyTotalsAsync);
+            .ReadRoute(
+                "accounts/{id}/statement",
+                "An account's movements with running balance, paged by version",
+                ReadAccess.Stream(AccountAggregate.Category, "id"),
+                StatementAsync,
+                ReadParameter.Integer("afterVersion", "Only movements after this version (the previous page's nextAfterVersion)"),
+                ReadParameter.Limit)
+            .ReadRoute(
+                "daily-totals",
+                "Totals per currency for a UTC day",
+                ReadAccess.Category(AccountAggregate.Category),
+                DailyTotalsAsync,
+                ReadParameter.Date("date", "The UTC day, yyyy-MM-dd (default today)"));
     }
 
     private static async Task<ApiResponse> BalanceAsync(ApiContext context, IReadModelQueries queries)
