@@ -52,7 +52,7 @@ public sealed class LocalHostUnderTest : IAsyncDisposable
             }
         }
 
-        var app = LocalHostApp.Build([], settings);
+        var app = LocalHostApp.Build([], LocalHost.App.AppModules.All, settings);
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new LocalHostUnderTest(app, redis, new Uri(address));

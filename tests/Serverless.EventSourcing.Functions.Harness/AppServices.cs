@@ -12,7 +12,7 @@ public static class AppServices
         var services = new ServiceCollection();
         services.AddSingleton<IConfiguration>(configuration);
         services.AddLogging();
-        services.AddFunctionsApp(configuration);
+        services.AddFunctionsApp(configuration, Serverless.EventSourcing.Functions.App.AppModules.All);
         return services.BuildServiceProvider();
     }
 }

@@ -54,7 +54,7 @@ public class LocalHostFixture : IAsyncLifetime
             settings[key] = value;
         }
 
-        _app = LocalHostApp.Build([], settings);
+        _app = LocalHostApp.Build([], LocalHost.App.AppModules.All, settings);
         await _app.StartAsync();
         var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         BaseAddress = new Uri(address);

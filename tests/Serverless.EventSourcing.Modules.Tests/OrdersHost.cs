@@ -48,7 +48,7 @@ public class OrdersHost : IAsyncLifetime
             settings[key] = value;
         }
 
-        _app = LocalHostApp.Build([], settings, Modules);
+        _app = LocalHostApp.Build([], Modules, settings);
         _app.Services.GetRequiredService<Microsoft.Extensions.Logging.ILoggerFactory>().AddProvider(Logs);
         await _app.StartAsync();
         Client = new HttpClient { BaseAddress = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First()) };

@@ -1,3 +1,4 @@
 using Serverless.EventSourcing.LocalHost;
+using Serverless.EventSourcing.LocalHost.App;
 
-await LocalHostApp.Build(args).RunAsync();
+await LocalHostApp.Build(args, AppModules.All).RunAsync();

@@ -23,7 +23,7 @@ public class FunctionsAppHost : ApiHost
         var builder = WebApplication.CreateBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.ClearProviders();
-        builder.Services.AddFunctionsApp(builder.Configuration);
+        builder.Services.AddFunctionsApp(builder.Configuration, Serverless.EventSourcing.Functions.App.AppModules.All);
         ConfigureServices(builder.Services, builder.Configuration);
         var app = builder.Build();
         foreach (var function in FunctionsMetadata.Load().Where(f => f.Trigger.Type == "httpTrigger"))

@@ -6,5 +6,5 @@ namespace Serverless.EventSourcing.Functions.Tests.Hosts;
 /// <summary>The local host exactly as <c>./run.sh</c> starts it.</summary>
 public class LocalHostHost : ApiHost
 {
-    protected override WebApplication Build(IDictionary<string, string?> settings) => LocalHostApp.Build([], settings);
+    protected override WebApplication Build(IDictionary<string, string?> settings) => LocalHostApp.Build([], LocalHost.App.AppModules.All, settings);
 }

@@ -26,6 +26,18 @@ public sealed class BuiltAppMatchesTheContractTests
     }
 
     [Fact]
+    public void The_app_declares_no_function_of_its_own_and_the_metadata_runs_them_from_the_library()
+    {
+        // A team's app is the same Program.cs and module list: every function reaches it from the package.
+        var app = typeof(Serverless.EventSourcing.Functions.App.AppModules).Assembly;
+        var own = app.GetTypes().SelectMany(t => t.GetMethods()).Where(m => m.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.FunctionAttribute), false).Length > 0);
+        using var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(BuiltApp.MetadataPath));
+
+        Assert.Empty(own);
+        Assert.Equal(["Serverless.EventSourcing.AzureFunctions.dll"], metadata.RootElement.EnumerateArray().Select(f => f.GetProperty("scriptFile").GetString()).Distinct());
+    }
+
+    [Fact]
     public void Every_entry_point_is_a_public_method_of_the_built_assembly()
     {
         var assembly = typeof(FunctionsAppServices).Assembly;

@@ -19,7 +19,7 @@ public sealed class RateLimitedLocalHost : Hosts.ApiHost
 {
     protected override IDictionary<string, string?> ExtraSettings => RateLimitSettings.Values;
 
-    protected override WebApplication Build(IDictionary<string, string?> settings) => LocalHostApp.Build([], settings);
+    protected override WebApplication Build(IDictionary<string, string?> settings) => LocalHostApp.Build([], LocalHost.App.AppModules.All, settings);
 }
 
 public sealed class RateLimitedFunctionsApp : Hosts.FunctionsAppHost

@@ -75,7 +75,7 @@ public sealed class CorsTests(CorsFixture host) : IClassFixture<CorsFixture>
     [InlineData("https://a.example, *")]
     public void A_setting_that_is_not_a_list_of_origins_stops_the_host_at_start_naming_it(string origins)
     {
-        var refused = Assert.Throws<InvalidOperationException>(() => LocalHostApp.Build([], new Dictionary<string, string?> { ["Cors:AllowedOrigins"] = origins }));
+        var refused = Assert.Throws<InvalidOperationException>(() => LocalHostApp.Build([], LocalHost.App.AppModules.All, new Dictionary<string, string?> { ["Cors:AllowedOrigins"] = origins }));
         Assert.Contains("Cors:AllowedOrigins", refused.Message, StringComparison.Ordinal);
     }
 

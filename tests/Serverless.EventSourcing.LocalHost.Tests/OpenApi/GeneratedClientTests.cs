@@ -17,7 +17,7 @@ public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<
     {
         var document = await SaveDocumentAsync();
 
-        var (exitCode, output) = await ClientTools.RunAsync(ClientTools.Redocly, ["lint", document, "--format", "stylish"], _directory, Generate);
+        var (exitCode, output) = await ToolRunner.RunAsync(ClientTools.Redocly, ["lint", document, "--format", "stylish"], _directory, Generate);
 
         Assert.True(exitCode == 0, output);
         Assert.Contains("Your API description is valid", output, StringComparison.Ordinal);
@@ -27,7 +27,7 @@ public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<
     public async Task A_Kiota_client_runs_the_walkthrough()
     {
         var document = await SaveDocumentAsync();
-        var generated = await ClientTools.RunAsync(
+        var generated = await ToolRunner.RunAsync(
             ClientTools.Kiota,
             ["generate", "-l", "CSharp", "-d", document, "-c", "BankClient", "-n", "Generated.Kiota", "-o", Path.Combine(_directory, "Client"), "--exclude-backward-compatible", "--log-level", "Warning"],
             _directory,
@@ -45,7 +45,7 @@ public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<
     {
         var document = await SaveDocumentAsync();
         Directory.CreateDirectory(Path.Combine(_directory, "Client"));
-        var generated = await ClientTools.RunAsync(
+        var generated = await ToolRunner.RunAsync(
             ClientTools.NSwag,
             ["openapi2csclient", $"/input:{document}", "/classname:BankClient", "/namespace:Generated.NSwag", $"/output:{Path.Combine(_directory, "Client", "BankClient.cs")}", "/GenerateOptionalPropertiesAsNullable:true"],
             _directory,
@@ -82,10 +82,10 @@ public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<
             """);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "OpenApi", "Walkthroughs", generator + ".cs"), Path.Combine(_directory, "Program.cs"));
 
-        var built = await ClientTools.RunAsync("dotnet", ["build", "-c", "Release", "--nologo", "-v", "quiet", "--disable-build-servers", "-o", Path.Combine(_directory, "out")], _directory, Build);
+        var built = await ToolRunner.RunAsync("dotnet", ["build", "-c", "Release", "--nologo", "-v", "quiet", "--disable-build-servers", "-o", Path.Combine(_directory, "out")], _directory, Build);
         Assert.True(built.ExitCode == 0, $"The {generator} client does not build:\n{built.Output}");
 
-        var ran = await ClientTools.RunAsync("dotnet", [Path.Combine(_directory, "out", "Walkthrough.dll"), host.BaseAddress.ToString(), LocalHostFixture.Key], _directory, Generate);
+        var ran = await ToolRunner.RunAsync("dotnet", [Path.Combine(_directory, "out", "Walkthrough.dll"), host.BaseAddress.ToString(), LocalHostFixture.Key], _directory, Generate);
         Assert.True(ran.ExitCode == 0, $"The {generator} walk-through failed:\n{ran.Output}");
         Assert.Contains("walk-through passed", ran.Output, StringComparison.Ordinal);
     }

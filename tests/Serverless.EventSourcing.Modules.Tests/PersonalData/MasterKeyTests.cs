@@ -75,7 +75,7 @@ public sealed class MasterKeyTests : IAsyncLifetime
             settings[$"PersonalData:MasterKeys:{version}"] = key;
         }
 
-        var app = LocalHostApp.Build([], settings);
+        var app = LocalHostApp.Build([], LocalHost.App.AppModules.All, settings);
         try
         {
             await app.StartAsync();

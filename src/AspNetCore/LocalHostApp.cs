@@ -4,20 +4,20 @@ using Serverless.EventSourcing.Hosting.Http;
 using Serverless.EventSourcing.Hosting.Telemetry;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
-using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.LocalHost.Background;
 
 namespace Serverless.EventSourcing.LocalHost;
 
-/// <summary>The local host: the same routes under <c>/api</c> as the Functions app, on http://127.0.0.1:7071 by default.</summary>
+/// <summary>The local host: the same routes under <c>/api</c> as the Functions app, on http://127.0.0.1:7071 by default, serving the modules an app passes.</summary>
 public static class LocalHostApp
 {
     public const string DefaultUrl = "http://127.0.0.1:7071";
 
+    /// <param name="modules">The domains to serve.</param>
     /// <param name="overrides">Settings applied last (tests use them to point at their own servers).</param>
-    /// <param name="modules">The domains to serve; the sample bank when not given.</param>
-    public static WebApplication Build(string[] args, IDictionary<string, string?>? overrides = null, IReadOnlyList<IDomainModule>? modules = null)
+    public static WebApplication Build(string[] args, IReadOnlyList<IDomainModule> modules, IDictionary<string, string?>? overrides = null)
     {
+        ArgumentNullException.ThrowIfNull(modules);
         var builder = WebApplication.CreateBuilder(args);
         // Same keys as the Functions app settings: local.settings.json "Values" first, then the environment, then the command line.
         builder.Configuration.AddLocalSettingsJson(Environment.GetEnvironmentVariable("LOCAL_SETTINGS_PATH") ?? Path.Combine(builder.Environment.ContentRootPath, "local.settings.json"));
@@ -42,7 +42,7 @@ public static class LocalHostApp
             builder.Services.AddCors(o => o.AddPolicy(ApiCors.PolicyName, cors));
         }
 
-        builder.Services.AddServerlessEventSourcing(builder.Configuration, modules ?? [new BankModule()]);
+        builder.Services.AddServerlessEventSourcing(builder.Configuration, modules);
         builder.Services.AddLocalBackgroundWork(builder.Configuration);
         // Metrics scraped at /metrics; traces and metrics to OTLP too when OTEL_EXPORTER_OTLP_ENDPOINT is set.
         builder.Services.AddServerlessEventSourcingTelemetry(builder.Configuration, "serverless-eventsourcing-localhost").WithMetrics(m => m.AddPrometheusExporter());

@@ -7,23 +7,21 @@ using Serverless.EventSourcing.Hosting;
 using Serverless.EventSourcing.Kafka;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Projections;
-using Serverless.EventSourcing.Samples.Bank;
 using Serverless.EventSourcing.Sagas;
 
 namespace Serverless.EventSourcing.Functions;
 
 /// <summary>
 /// Everything the function classes need: the shared registration plus the Azure-only delivery (Kafka publisher,
-/// Durable saga engine). Program.cs calls it, and so do the tests that execute the function classes.
+/// Durable saga engine). A Functions app's Program.cs calls it with the domain modules it serves, and so do the tests
+/// that execute the function classes.
 /// </summary>
 public static class FunctionsAppServices
 {
-    /// <summary>The domains this app serves: the sample bank. A team's own module is added here.</summary>
-    public static IReadOnlyList<IDomainModule> Modules { get; } = [new BankModule()];
-
-    public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddFunctionsApp(this IServiceCollection services, IConfiguration configuration, IEnumerable<IDomainModule> modules)
     {
-        services.AddServerlessEventSourcing(configuration, Modules, PostgresEntraToken.Provider());
+        ArgumentNullException.ThrowIfNull(modules);
+        services.AddServerlessEventSourcing(configuration, [.. modules], PostgresEntraToken.Provider());
         services.AddSingleton<FunctionsHttpAdapter>();
         services.AddSingleton(sp => KafkaSettings.From(sp.GetRequiredService<IConfiguration>()));
         services.AddSingleton<IEventPublisher, KafkaEventPublisher>();
