@@ -6,5 +6,5 @@ global using Serverless.EventSourcing.Events;
 global using Serverless.EventSourcing.Snapshots;
 global using Serverless.EventSourcing.Store;
 global using Serverless.EventSourcing.Streams;
-global using Serverless.EventSourcing.Testing;
+global using Serverless.EventSourcing.TestKit.Servers;
 global using Xunit;

@@ -3,7 +3,7 @@ using Npgsql;
 using Serverless.EventSourcing.Application.Modules;
 using Serverless.EventSourcing.Postgres.Schema;
 using Serverless.EventSourcing.Samples.Bank;
-using Serverless.EventSourcing.Testing;
+using Serverless.EventSourcing.TestKit.Servers;
 
 namespace Serverless.EventSourcing.Benchmarks;
 

@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Serverless.EventSourcing.LocalHost;
-using Serverless.EventSourcing.Testing;
+using Serverless.EventSourcing.TestKit.Servers;
 
 namespace Serverless.EventSourcing.Benchmarks;
 

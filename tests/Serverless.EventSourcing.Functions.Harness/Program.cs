@@ -12,7 +12,7 @@ await using var app = AppServices.Build(new Dictionary<string, string?>
 {
     ["Postgres:ConnectionString"] = args[0],
     ["Redis:ConnectionString"] = args.Length > 3 ? args[3] : "",
-    ["PersonalData:MasterKeys:1"] = Serverless.EventSourcing.Testing.TestMasterKeys.Version1,
+    ["PersonalData:MasterKeys:1"] = Serverless.EventSourcing.TestKit.Servers.TestMasterKeys.Version1,
 });
 await using var backend = await DurableSagaBackend.StartAsync(args[1], args[2], app);
 Console.WriteLine("READY");

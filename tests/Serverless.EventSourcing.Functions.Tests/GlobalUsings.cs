@@ -1,6 +1,6 @@
 global using System.Net;
 global using System.Text;
 global using System.Text.Json;
-global using Serverless.EventSourcing.Testing;
+global using Serverless.EventSourcing.TestKit.Servers;
 global using Xunit;
 global using Serverless.EventSourcing.Functions.Harness;

@@ -16,7 +16,22 @@ internal static class FrameworkPackages
         typeof(Serverless.EventSourcing.TestKit.AggregateScenarios).Assembly,
         typeof(Serverless.EventSourcing.Functions.FunctionsAppServices).Assembly,
         typeof(Serverless.EventSourcing.LocalHost.LocalHostApp).Assembly,
+        typeof(Serverless.EventSourcing.TestKit.Servers.PostgresDatabase).Assembly,
+        typeof(Serverless.EventSourcing.Client.EventSourcingClient).Assembly,
     ];
 
-    public static string Root => ToolRunner.Root;
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "Serverless.EventSourcing.sln")))
+            {
+                return directory.FullName;
+            }
+        }
+
+        throw new InvalidOperationException("The repository root is not above " + AppContext.BaseDirectory);
+    }
 }

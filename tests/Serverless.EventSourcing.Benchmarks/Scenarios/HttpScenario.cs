@@ -106,13 +106,13 @@ public static class HttpScenario
     private static async Task<(Run Key, Run Bearer)> MeasureCredentialsAsync(int perClient)
     {
         await using var db = await BenchmarkDatabase.CreateAsync();
-        await using var issuer = await Testing.OidcIssuer.StartAsync();
+        await using var issuer = await TestKit.Servers.OidcIssuer.StartAsync();
         const string apiKey = "bench-api-key-0123456789abcdef0123456789abcdef";
         await using var host = await LocalHostUnderTest.StartAsync(db, new Dictionary<string, string?>
         {
             ["Api:Key"] = apiKey,
             ["Auth:Authority"] = issuer.Issuer,
-            ["Auth:Audiences"] = Testing.OidcIssuer.Audience,
+            ["Auth:Audiences"] = TestKit.Servers.OidcIssuer.Audience,
             ["Auth:RequireHttpsMetadata"] = "false",
         });
         using var keyClient = await PrepareAsync(host, c => c.DefaultRequestHeaders.Add("x-functions-key", apiKey));

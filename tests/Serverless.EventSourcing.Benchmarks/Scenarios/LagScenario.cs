@@ -22,7 +22,7 @@ public static class LagScenario
 
     public static async Task<IReadOnlyList<BenchmarkResult>> RunKafkaAsync(int scale)
     {
-        using var kafka = await Testing.KafkaEndpoint.StartAsync();
+        using var kafka = await TestKit.Servers.KafkaEndpoint.StartAsync();
         return await RunAsync(scale, "lag-kafka", new Dictionary<string, string?>
         {
             ["Projections:Delivery"] = "kafka",

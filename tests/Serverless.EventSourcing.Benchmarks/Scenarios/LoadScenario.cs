@@ -9,7 +9,7 @@ using Serverless.EventSourcing.Postgres.Snapshots;
 using Serverless.EventSourcing.Redis;
 using Serverless.EventSourcing.Snapshots;
 using Serverless.EventSourcing.Streams;
-using Serverless.EventSourcing.Testing;
+using Serverless.EventSourcing.TestKit.Servers;
 using static Serverless.EventSourcing.Samples.Bank.Accounts.AccountEvents;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;

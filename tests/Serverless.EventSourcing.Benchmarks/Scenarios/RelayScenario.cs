@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Kafka;
 using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Postgres.Projections;
 using Serverless.EventSourcing.Streams;
-using Serverless.EventSourcing.Testing;
+using Serverless.EventSourcing.TestKit.Servers;
 
 namespace Serverless.EventSourcing.Benchmarks.Scenarios;
 

@@ -10,36 +10,77 @@ namespace Serverless.EventSourcing.LocalHost.Tests.Adoption;
 /// are built, and the local host serves a command of its own module against real PostgreSQL. One class: the builds run
 /// one after the other.
 /// </summary>
-public sealed class OwnAppFromPackagesTests : IAsyncLifetime
+/// <summary>The solution packed once into a folder feed, with a NuGet.config that adds it beside the machine's sources, and a database.</summary>
+public sealed class PackedFeed : IAsyncLifetime
 {
-    private readonly string _directory = Directory.CreateTempSubdirectory("es-own-app-").FullName;
-    private readonly PostgresDatabase _database = new();
-    private string _version = "";
+    /// <summary>The tests that share one pack (and run one after the other: they build and pack).</summary>
+    public const string Collection = "packed feed";
+
+    public string Directory { get; } = System.IO.Directory.CreateTempSubdirectory("es-own-app-").FullName;
+
+    public PostgresDatabase Database { get; } = new();
+
+    /// <summary>The version every package of this pack has.</summary>
+    public string Version { get; private set; } = "";
+
+    public string Feed => Path.Combine(Directory, "feed");
 
     public async Task InitializeAsync()
     {
-        await _database.InitializeAsync();
-        var feed = Path.Combine(_directory, "feed");
-        var packed = await ToolRunner.RunAsync("dotnet", ["pack", "Serverless.EventSourcing.sln", "-c", ToolRunner.Configuration, "--no-build", "--no-restore", "--nologo", "-o", feed, "-p:ExcludeKafkaTrigger=true"], ToolRunner.Root, TimeSpan.FromMinutes(5));
+        await Database.InitializeAsync();
+        var packed = await ToolRunner.RunAsync("dotnet", ["pack", "Serverless.EventSourcing.sln", "-c", ToolRunner.Configuration, "--no-build", "--no-restore", "--nologo", "-o", Feed, "-p:ExcludeKafkaTrigger=true"], ToolRunner.Root, TimeSpan.FromMinutes(5));
         Assert.True(packed.ExitCode == 0, packed.Output);
-        var kernel = Path.GetFileName(Directory.GetFiles(feed, "Serverless.EventSourcing.Kernel.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal)));
-        _version = kernel["Serverless.EventSourcing.Kernel.".Length..^".nupkg".Length];
+        var kernel = Path.GetFileName(System.IO.Directory.GetFiles(Feed, "Serverless.EventSourcing.Kernel.*.nupkg").Single(p => !p.EndsWith(".snupkg", StringComparison.Ordinal)));
+        Version = kernel["Serverless.EventSourcing.Kernel.".Length..^".nupkg".Length];
+        await ForgetCachedCopiesAsync();
         // Our feed beside the sources this machine already has (no <clear/>): third-party packages come from there.
-        await File.WriteAllTextAsync(Path.Combine(_directory, "NuGet.config"), $"""
+        await File.WriteAllTextAsync(Path.Combine(Directory, "NuGet.config"), $"""
             <?xml version="1.0" encoding="utf-8"?>
             <configuration>
               <packageSources>
-                <add key="serverless-eventsourcing" value="{feed}" />
+                <add key="serverless-eventsourcing" value="{Feed}" />
               </packageSources>
             </configuration>
             """);
     }
 
+    /// <summary>
+    /// Removes this version of our packages from NuGet's global packages folder: the version comes from the commit
+    /// height, so a pack of uncommitted changes has the same version as the last one, and restore would take the
+    /// cached copy instead of the feed's.
+    /// </summary>
+    private async Task ForgetCachedCopiesAsync()
+    {
+        var (exitCode, output) = await ToolRunner.RunAsync("dotnet", ["nuget", "locals", "global-packages", "--list"], Directory, TimeSpan.FromMinutes(1));
+        Assert.True(exitCode == 0, output);
+        var folder = output.Trim().Split(": ", 2)[^1].Trim();
+        foreach (var package in System.IO.Directory.GetFiles(Feed, "*.nupkg"))
+        {
+            var id = Path.GetFileName(package)[..^$".{Version}.nupkg".Length].ToLowerInvariant();
+            var cached = Path.Combine(folder, id, Version.ToLowerInvariant());
+            if (System.IO.Directory.Exists(cached))
+            {
+                System.IO.Directory.Delete(cached, recursive: true);
+            }
+        }
+    }
+
     public async Task DisposeAsync()
     {
-        await _database.DisposeAsync();
-        Directory.Delete(_directory, recursive: true);
+        await Database.DisposeAsync();
+        System.IO.Directory.Delete(Directory, recursive: true);
     }
+}
+
+[CollectionDefinition(PackedFeed.Collection)]
+public sealed class PackedFeedCollection : ICollectionFixture<PackedFeed>;
+
+[Collection(PackedFeed.Collection)]
+public sealed class OwnAppFromPackagesTests(PackedFeed packed)
+{
+    private readonly string _directory = packed.Directory;
+    private readonly string _version = packed.Version;
+    private readonly PostgresDatabase _database = packed.Database;
 
     [Fact]
     public async Task A_local_host_of_our_own_serves_its_module_and_a_functions_app_gets_every_function_from_the_package()
@@ -75,6 +116,69 @@ public sealed class OwnAppFromPackagesTests : IAsyncLifetime
         finally
         {
             process.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_template_makes_a_backend_that_builds_passes_its_tests_and_serves_its_domain()
+    {
+        var watch = Stopwatch.StartNew();
+        var hive = Path.Combine(_directory, "template-hive"); // templates installed here, not in the user's own list
+        var template = Directory.GetFiles(packed.Feed, "Serverless.EventSourcing.Templates.*.nupkg").Single();
+        var installed = await ToolRunner.RunAsync("dotnet", ["new", "install", template, "--debug:custom-hive", hive], _directory, TimeSpan.FromMinutes(2));
+        Assert.True(installed.ExitCode == 0, installed.Output);
+        var created = await ToolRunner.RunAsync("dotnet", ["new", "es-backend", "-n", "Acme.Shop", "--debug:custom-hive", hive], _directory, TimeSpan.FromMinutes(2));
+        Assert.True(created.ExitCode == 0, created.Output);
+        var backend = Path.Combine(_directory, "Acme.Shop");
+        foreach (var expected in new[] { "Acme.Shop.sln", "host.json", "local.settings.sample.json", "run.sh", "test.sh", "README.md", "infra/main.bicep", "src/Acme.Shop.Domain/Migrations/0001_order_summaries.sql", "src/Acme.Shop.Functions/Program.cs", "tests/Acme.Shop.Tests/OrderRulesTests.cs" })
+        {
+            Assert.True(File.Exists(Path.Combine(backend, expected)), $"the template made no {expected}");
+        }
+
+        Assert.StartsWith("./run.sh", File.ReadLines(Path.Combine(backend, "README.md")).First(l => l.StartsWith("| **run** |", StringComparison.Ordinal))["| **run** | `".Length..], StringComparison.Ordinal);
+
+        // Its own test command: both apps built (the Functions app from the package's functions), its tests run.
+        var tested = await ToolRunner.RunAsync("bash", ["test.sh"], backend, TimeSpan.FromMinutes(10));
+        Assert.True(tested.ExitCode == 0, $"the generated backend's test.sh failed:\n{tested.Output}");
+        // Its three aggregate tests and the two on its own throwaway PostgreSQL (through the typed client) all ran.
+        var passed = System.Text.RegularExpressions.Regex.Match(tested.Output, @"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(\d+)");
+        Assert.True(passed.Success && int.Parse(passed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 5, tested.Output);
+        Assert.True(File.Exists(Path.Combine(backend, "src/Acme.Shop.Functions/bin/Release/net10.0/functions.metadata")), "no functions.metadata");
+
+        // Its local host: a command, the aggregate, and the projection's read model on real PostgreSQL.
+        var port = FreePort();
+        using var process = Start(Path.Combine(backend, "src/Acme.Shop.LocalHost/bin/Release/net10.0/Acme.Shop.LocalHost.dll"), port);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
+            client.DefaultRequestHeaders.Add("x-functions-key", "own-app-key");
+            await ReadyAsync(client, process);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/7/commands/create", Http.Json(new { customer = "Ada" }))).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/7/commands/add-item", Http.Json(new { sku = "book", quantity = 2, unitPrice = 1500 }))).StatusCode);
+            var summary = await EventuallyAsync(client, "/api/read/orders/7", s => s.GetProperty("total").GetInt64() == 3000);
+            Assert.Equal("Ada", summary.GetProperty("customer").GetString());
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+        }
+
+        Console.WriteLine($"template test: {watch.Elapsed.TotalSeconds:0} s");
+    }
+
+    private static async Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var response = await client.GetAsync(path);
+            if (response.StatusCode == HttpStatusCode.OK && await response.JsonAsync() is var body && done(body))
+            {
+                return body;
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"{path} did not get there within 30 s (last: {(int)response.StatusCode})");
+            await Task.Delay(200);
         }
     }
 

@@ -1,3 +1,4 @@
+using Serverless.EventSourcing.LocalHost.Tests.Adoption;
 using System.Xml.Linq;
 
 namespace Serverless.EventSourcing.LocalHost.Tests.OpenApi;

@@ -1,3 +1,4 @@
+using Serverless.EventSourcing.LocalHost.Tests.Adoption;
 namespace Serverless.EventSourcing.LocalHost.Tests.OpenApi;
 
 /// <summary>

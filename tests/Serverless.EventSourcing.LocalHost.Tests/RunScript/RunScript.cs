@@ -181,16 +181,24 @@ internal sealed class RunScript : IAsyncDisposable
 
 internal sealed record RunScriptPorts(int Postgres, int Redis, int Api)
 {
-    public static RunScriptPorts Free() => new(FreePort(), FreePort(), FreePort());
+    /// <summary>
+    /// Three different free ports: all three listeners are held until each has its port, since a port given back can be
+    /// handed out again at once (Redis and the API once got the same one, and the API could not bind).
+    /// </summary>
+    public static RunScriptPorts Free()
+    {
+        var listeners = Enumerable.Range(0, 3).Select(_ => new TcpListener(System.Net.IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(l => l.Start());
+            var ports = listeners.Select(l => ((System.Net.IPEndPoint)l.LocalEndpoint).Port).ToList();
+            return new(ports[0], ports[1], ports[2]);
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
 
     public IEnumerable<int> All => [Postgres, Redis, Api];
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }

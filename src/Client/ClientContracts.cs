@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Serverless.EventSourcing.Client;
+
+/// <summary>An event to append. Without <paramref name="EventId"/> the client makes one, so sending the same append again is recorded once.</summary>
+public sealed record NewEvent(string Type, object Data, Guid? EventId = null, IReadOnlyDictionary<string, object?>? Metadata = null);
+
+/// <summary>A recorded event, as every route and live message carries it.</summary>
+public sealed record RecordedEvent(
+    Guid EventId,
+    string StreamId,
+    string Category,
+    string Type,
+    long StreamVersion,
+    long GlobalPosition,
+    JsonElement Data,
+    JsonElement Metadata,
+    int SchemaVersion,
+    string? CorrelationId,
+    DateTimeOffset CreatedAt)
+{
+    /// <summary>The data as <typeparamref name="T"/> (camelCase JSON).</summary>
+    public T DataAs<T>() => Data.Deserialize<T>(EventSourcingClient.Json)!;
+}
+
+/// <summary>An append's answer: the version to expect next, the events' global positions, and whether all were already recorded.</summary>
+public sealed record AppendResult(string StreamId, long NextExpectedVersion, IReadOnlyList<long> Positions, bool Duplicate);
+
+/// <summary>A page of a stream; <see cref="NextVersion"/> is where the next page starts, null on the last.</summary>
+public sealed record StreamPage(string StreamId, long Version, string Direction, IReadOnlyList<RecordedEvent> Events, long? NextVersion);
+
+/// <summary>A command's accepted outcome: the stream's version after it, and the events it recorded.</summary>
+public sealed record CommandOutcome(string StreamId, long Version, IReadOnlyList<CommandEventInfo> Events, string? CommandId, bool Replayed);
+
+public sealed record CommandEventInfo(Guid EventId, string Type, long Version);
+
+/// <summary>An aggregate's state, now or as of a version or time.</summary>
+public sealed record AggregateState<TState>(string Type, string Id, string StreamId, long Version, long? AsOfVersion, DateTimeOffset? AsOf, TState State);
+
+/// <summary>How a command is sent.</summary>
+public sealed record CommandOptions
+{
+    /// <summary>The version the aggregate must be at (sent as If-Match): a mismatch is a <see cref="ConcurrencyConflictException"/>.</summary>
+    public long? ExpectedVersion { get; init; }
+
+    /// <summary>Makes a retry safe: the same key answers the first result. The client sends a new one per call when this is null.</summary>
+    public string? IdempotencyKey { get; init; }
+
+    public string? CorrelationId { get; init; }
+}
