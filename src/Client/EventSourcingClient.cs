@@ -116,7 +116,6 @@ public sealed class EventSourcingClient(HttpClient http)
                 request.Headers.Add("Last-Event-ID", lastId);
             }
 
-            var feed = new List<RecordedEvent>();
             HttpResponseMessage? response = null;
             IAsyncEnumerator<SseItem<string>>? items = null;
             string? closed = null;
@@ -128,7 +127,9 @@ public sealed class EventSourcingClient(HttpClient http)
                     if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
                     {
                         // The instance's subscriber cap: wait as it says, then try again.
-                        await Task.Delay(response.Headers.RetryAfter?.Delta ?? retry, cancellationToken).ConfigureAwait(false);
+                        var wait = response.Headers.RetryAfter?.Delta ?? retry;
+                        response.Dispose();
+                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
                         continue;
                     }
 
@@ -157,9 +158,10 @@ public sealed class EventSourcingClient(HttpClient http)
 
                     item = items.Current;
                 }
-                catch (Exception error) when (error is IOException or HttpRequestException)
+                catch (Exception error) when (error is IOException or HttpRequestException
+                    || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
                 {
-                    break; // the connection dropped: resume after the last event seen
+                    break; // the connection dropped (or a handler's timeout ended it): resume after the last event seen
                 }
 
                 retry = item.ReconnectionInterval ?? retry;
