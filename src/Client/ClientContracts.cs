@@ -37,6 +37,15 @@ public sealed record CommandEventInfo(Guid EventId, string Type, long Version);
 /// <summary>An aggregate's state, now or as of a version or time.</summary>
 public sealed record AggregateState<TState>(string Type, string Id, string StreamId, long Version, long? AsOfVersion, DateTimeOffset? AsOf, TState State);
 
+/// <summary>A saga accepted: its id, where to follow it, and whether this call started it (false: an earlier one with the same Idempotency-Key did).</summary>
+public sealed record SagaStarted(Guid SagaId, string Saga, string StatusUrl, bool Created);
+
+/// <summary>A saga's status (<c>running</c>, <c>compensating</c>, <c>completed</c>, <c>compensated</c>, <c>failed_needs_attention</c>) and why.</summary>
+public sealed record SagaStatus(Guid SagaId, string Saga, string Status, string? Reason, long Version)
+{
+    public bool IsFinished => Status is "completed" or "compensated" or "failed_needs_attention";
+}
+
 /// <summary>How a command is sent.</summary>
 public sealed record CommandOptions
 {

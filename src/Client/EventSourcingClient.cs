@@ -28,7 +28,7 @@ public sealed class EventSourcingClient(HttpClient http)
         {
             events = events.Select(e => new { eventId = e.EventId ?? Guid.CreateVersion7(), type = e.Type, data = e.Data, metadata = e.Metadata }).ToList(),
         };
-        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Prefix}streams/{Uri.EscapeDataString(streamId)}/events") { Content = JsonContent.Create(body, options: Json) };
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Prefix}streams/{Uri.EscapeDataString(streamId)}/events") { Content = JsonContent.Create(body, options: Json) };
         IfMatch(request, expectedVersion);
         return await SendAsync<AppendResult>(request, cancellationToken).ConfigureAwait(false);
     }
@@ -88,6 +88,17 @@ public sealed class EventSourcingClient(HttpClient http)
             : "";
         return SendAsync<AggregateState<TState>>(new HttpRequestMessage(HttpMethod.Get, $"{Prefix}aggregates/{Uri.EscapeDataString(aggregateType)}/{Uri.EscapeDataString(id)}{query}"), cancellationToken);
     }
+
+    /// <summary>Starts saga <paramref name="saga"/> with <paramref name="input"/> (202); the same <paramref name="idempotencyKey"/> again answers the same saga.</summary>
+    public async Task<SagaStarted> StartSagaAsync(string saga, object input, string? idempotencyKey = null, CancellationToken cancellationToken = default)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"{Prefix}sagas/{Uri.EscapeDataString(saga)}") { Content = JsonContent.Create(input, options: Json) };
+        request.Headers.Add("Idempotency-Key", idempotencyKey ?? Guid.NewGuid().ToString("N"));
+        return await SendAsync<SagaStarted>(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<SagaStatus> GetSagaAsync(string saga, Guid sagaId, CancellationToken cancellationToken = default) =>
+        SendAsync<SagaStatus>(new HttpRequestMessage(HttpMethod.Get, $"{Prefix}sagas/{Uri.EscapeDataString(saga)}/{sagaId}"), cancellationToken);
 
     /// <summary>A module's read route, <c>GET /api/read/{path}</c> (for example <c>orders/42</c>), as <typeparamref name="T"/>.</summary>
     /// <exception cref="NotFoundException">No such row (yet: read models follow the log).</exception>

@@ -1,3 +1,5 @@
+using Serverless.EventSourcing.Client;
+
 namespace Serverless.EventSourcing.Modules.Tests;
 
 /// <summary>
@@ -10,21 +12,21 @@ public sealed class OrderDomainTests(OrdersHost host) : IClassFixture<OrdersHost
     [Fact]
     public async Task An_order_takes_commands_enforces_its_rules_and_shows_in_its_read_model()
     {
+        // Through the typed client, as a team's front end or service would call its own domain.
+        var client = new EventSourcingClient(host.Client);
         var id = OrdersHost.NewId();
-        Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "create", new { customer = "Ada" })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "add-item", new { sku = "book", quantity = 2, unitPrice = 1500 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "add-item", new { sku = "pen", quantity = 1, unitPrice = 200 })).StatusCode);
-        Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "change-status", new { status = "shipped" })).StatusCode);
+        await client.ExecuteAsync("order", id, "create", new { customer = "Ada" });
+        await client.ExecuteAsync("order", id, "add-item", new { sku = "book", quantity = 2, unitPrice = 1500 });
+        await client.ExecuteAsync("order", id, "add-item", new { sku = "pen", quantity = 1, unitPrice = 200 });
+        var shipped = await client.ExecuteAsync("order", id, "change-status", new { status = "shipped" });
 
-        var late = await host.CommandAsync(id, "add-item", new { sku = "lamp", quantity = 1, unitPrice = 900 });
-        var cancel = await host.CommandAsync(id, "cancel", new { reason = "changed my mind" });
-        var bad = await host.CommandAsync(id, "change-status", new { status = "lost" });
+        var late = await Assert.ThrowsAsync<RuleViolationException>(() => client.ExecuteAsync("order", id, "add-item", new { sku = "lamp", quantity = 1, unitPrice = 900 }));
+        var cancel = await Assert.ThrowsAsync<RuleViolationException>(() => client.ExecuteAsync("order", id, "cancel", new { reason = "changed my mind" }));
+        var bad = await Assert.ThrowsAsync<InvalidRequestException>(() => client.ExecuteAsync("order", id, "change-status", new { status = "lost" }));
 
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, late.StatusCode);
-        Assert.Contains("order_shipped", await late.Content.ReadAsStringAsync());
-        Assert.Equal(HttpStatusCode.UnprocessableEntity, cancel.StatusCode);
-        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
-        var state = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/aggregates/order/{id}")).RootElement.GetProperty("state");
+        Assert.Equal(4, shipped.Version);
+        Assert.Equal(("order_shipped", "order_shipped", "status"), (late.RuleCode, cancel.RuleCode, bad.Field));
+        var state = (await client.GetAggregateAsync<JsonElement>("order", id)).State;
         Assert.Equal(("shipped", 2), (state.GetProperty("status").GetString(), state.GetProperty("lines").GetArrayLength()));
         var summary = await host.EventuallyAsync($"/api/read/orders/{id}", s => s.GetProperty("status").GetString() == "shipped");
         Assert.Equal((3L, 3200L), (summary.GetProperty("items").GetInt64(), summary.GetProperty("total").GetInt64()));
@@ -33,17 +35,18 @@ public sealed class OrderDomainTests(OrdersHost host) : IClassFixture<OrdersHost
     [Fact]
     public async Task The_fulfilment_saga_pays_and_ships_and_an_empty_order_is_compensated_by_cancelling_it()
     {
+        var client = new EventSourcingClient(host.Client);
         var full = OrdersHost.NewId();
         var empty = OrdersHost.NewId();
-        await host.CommandAsync(full, "create", new { customer = "Bo" });
-        await host.CommandAsync(full, "add-item", new { sku = "chair", quantity = 1, unitPrice = 4000 });
-        await host.CommandAsync(empty, "create", new { customer = "Cy" });
+        await client.ExecuteAsync("order", full, "create", new { customer = "Bo" });
+        await client.ExecuteAsync("order", full, "add-item", new { sku = "chair", quantity = 1, unitPrice = 4000 });
+        await client.ExecuteAsync("order", empty, "create", new { customer = "Cy" });
 
-        var shipped = await StartAsync(full);
-        var cancelled = await StartAsync(empty);
+        var shipped = await client.StartSagaAsync("fulfilment", new { orderId = full });
+        var cancelled = await client.StartSagaAsync("fulfilment", new { orderId = empty });
 
-        Assert.Equal("completed", (await host.EventuallyAsync(shipped, s => Finished(s))).GetProperty("status").GetString());
-        Assert.Equal("compensated", (await host.EventuallyAsync(cancelled, s => Finished(s))).GetProperty("status").GetString());
+        Assert.Equal("completed", (await FinishedAsync(client, shipped.SagaId)).Status);
+        Assert.Equal("compensated", (await FinishedAsync(client, cancelled.SagaId)).Status);
         await host.EventuallyAsync($"/api/read/orders/{full}", s => s.GetProperty("status").GetString() == "shipped");
         await host.EventuallyAsync($"/api/read/orders/{empty}", s => s.GetProperty("status").GetString() == "cancelled");
     }
@@ -68,12 +71,19 @@ public sealed class OrderDomainTests(OrdersHost host) : IClassFixture<OrdersHost
         Assert.False(metadata.TryGetProperty("principal", out _), "nobody is known on an open API, so no principal is recorded");
     }
 
-    private async Task<string> StartAsync(string orderId)
+    private static async Task<SagaStatus> FinishedAsync(EventSourcingClient client, Guid sagaId)
     {
-        var response = await host.Client.PostAsync("/api/sagas/fulfilment", new StringContent(JsonSerializer.Serialize(new { orderId }), Encoding.UTF8, "application/json"));
-        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
-        return response.Headers.Location!.OriginalString;
-    }
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var status = await client.GetSagaAsync("fulfilment", sagaId);
+            if (status.IsFinished)
+            {
+                return status;
+            }
 
-    private static bool Finished(JsonElement saga) => saga.GetProperty("status").GetString() is "completed" or "compensated" or "failed_needs_attention";
+            Assert.True(DateTime.UtcNow < deadline, $"saga {sagaId} still {status.Status} after 30 s");
+            await Task.Delay(100);
+        }
+    }
 }
