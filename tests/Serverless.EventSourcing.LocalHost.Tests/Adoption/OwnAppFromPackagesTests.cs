@@ -137,13 +137,25 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
 
         Assert.StartsWith("./run.sh", File.ReadLines(Path.Combine(backend, "README.md")).First(l => l.StartsWith("| **run** |", StringComparison.Ordinal))["| **run** | `".Length..], StringComparison.Ordinal);
 
-        // Its own test command: both apps built (the Functions app from the package's functions), its tests run.
-        var tested = await ToolRunner.RunAsync("bash", ["test.sh"], backend, TimeSpan.FromMinutes(10));
+        // The scripts are executable (packages keep no file modes; the template's post action sets them), and its own
+        // test command builds both apps (the Functions app from the package's functions) and runs its tests.
+        foreach (var script in new[] { "run.sh", "test.sh" })
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.True(File.GetUnixFileMode(Path.Combine(backend, script)).HasFlag(UnixFileMode.UserExecute), $"{script} is not executable");
+            }
+        }
+
+        var tested = await ToolRunner.RunAsync(Path.Combine(backend, "test.sh"), [], backend, TimeSpan.FromMinutes(10));
         Assert.True(tested.ExitCode == 0, $"the generated backend's test.sh failed:\n{tested.Output}");
         // Its three aggregate tests and the two on its own throwaway PostgreSQL (through the typed client) all ran.
         var passed = System.Text.RegularExpressions.Regex.Match(tested.Output, @"Passed!\s+-\s+Failed:\s+0,\s+Passed:\s+(\d+)");
         Assert.True(passed.Success && int.Parse(passed.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= 5, tested.Output);
         Assert.True(File.Exists(Path.Combine(backend, "src/Acme.Shop.Functions/bin/Release/net10.0/functions.metadata")), "no functions.metadata");
+
+        // Its run command: a private PostgreSQL under .data/ and the local host, as its README's first line says.
+        await RunScriptServesAsync(backend);
 
         // Its local host: a command, the aggregate, and the projection's read model on real PostgreSQL.
         var port = FreePort();
@@ -164,6 +176,60 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         }
 
         Console.WriteLine($"template test: {watch.Elapsed.TotalSeconds:0} s");
+    }
+
+    private static async Task RunScriptServesAsync(string backend)
+    {
+        var (api, postgres) = (FreePort(), FreePort());
+        var info = new ProcessStartInfo("setsid", [Path.Combine(backend, "run.sh")]) { WorkingDirectory = backend, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
+        info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{api}";
+        info.Environment["RUN_PG_PORT"] = postgres.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        info.Environment.Remove("Postgres__ConnectionString");
+        // The test's temp directory is private (0700), which the postgres user a root run.sh starts cannot enter.
+        var data = Path.Combine(Path.GetTempPath(), "es-template-run-" + Guid.NewGuid().ToString("N"));
+        info.Environment["RUN_DATA_DIR"] = data;
+        using var run = Process.Start(info)!;
+        var output = new StringBuilder();
+        run.OutputDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        run.ErrorDataReceived += (_, e) => { lock (output) { output.AppendLine(e.Data); } };
+        run.BeginOutputReadLine();
+        run.BeginErrorReadLine();
+        try
+        {
+            using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
+            var deadline = DateTime.UtcNow.AddMinutes(3);
+            while ((await TryGetAsync(client, "/api/ready")) != HttpStatusCode.OK)
+            {
+                Assert.True(!run.HasExited && DateTime.UtcNow < deadline, $"run.sh did not serve within 3 minutes:\n{output}");
+                await Task.Delay(500);
+            }
+
+            Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/run-1/commands/create", Http.Json(new { customer = "Ada" }))).StatusCode);
+        }
+        finally
+        {
+            // SIGTERM to the whole group (setsid): run.sh's trap stops its PostgreSQL as the host ends.
+            using var kill = Process.Start("kill", ["-TERM", "--", "-" + run.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+            await kill!.WaitForExitAsync();
+            using var stopped = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+            await run.WaitForExitAsync(stopped.Token);
+            if (Directory.Exists(data))
+            {
+                Directory.Delete(data, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<HttpStatusCode?> TryGetAsync(HttpClient client, string path)
+    {
+        try
+        {
+            return (await client.GetAsync(path)).StatusCode;
+        }
+        catch (HttpRequestException)
+        {
+            return null;
+        }
     }
 
     private static async Task<JsonElement> EventuallyAsync(HttpClient client, string path, Func<JsonElement, bool> done)
