@@ -19,6 +19,9 @@ public sealed class EventSourcingClient(HttpClient http)
 
     private const string Prefix = "api/";
 
+    /// <summary>The event name of the server's last message on a live feed (domain event types cannot contain ':').</summary>
+    private const string CloseEvent = "es:close";
+
     /// <summary>Appends <paramref name="events"/>; with <paramref name="expectedVersion"/> the stream must be at it (0: must not exist).</summary>
     /// <exception cref="ConcurrencyConflictException">The stream is at another version.</exception>
     public async Task<AppendResult> AppendAsync(string streamId, IEnumerable<NewEvent> events, long? expectedVersion = null, CancellationToken cancellationToken = default)
@@ -120,81 +123,94 @@ public sealed class EventSourcingClient(HttpClient http)
         var retry = TimeSpan.FromSeconds(3);
         while (true)
         {
-            using var request = new HttpRequestMessage(HttpMethod.Get, path);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-            if (lastId is not null)
+            var connection = await ConnectAsync(path, lastId, retry, cancellationToken).ConfigureAwait(false);
+            if (connection is not var (response, stream))
             {
-                request.Headers.Add("Last-Event-ID", lastId);
-            }
-
-            HttpResponseMessage? response = null;
-            IAsyncEnumerator<SseItem<string>>? items = null;
-            string? closed = null;
-            try
-            {
-                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-                if (!response.IsSuccessStatusCode)
-                {
-                    if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                    {
-                        // The instance's subscriber cap: wait as it says, then try again.
-                        var wait = response.Headers.RetryAfter?.Delta ?? retry;
-                        response.Dispose();
-                        await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                        continue;
-                    }
-
-                    await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false); // throws the typed problem
-                }
-
-                var stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-                items = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
-            }
-            catch (HttpRequestException)
-            {
-                response?.Dispose();
-                await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
                 continue;
             }
 
-            while (true)
+            using (response)
             {
-                SseItem<string> item;
-                try
+                await using var items = SseParser.Create(stream).EnumerateAsync(cancellationToken).GetAsyncEnumerator(cancellationToken);
+                string? closed = null;
+                while (await NextAsync(items, cancellationToken).ConfigureAwait(false) is { } item)
                 {
-                    if (!await items.MoveNextAsync().ConfigureAwait(false))
+                    retry = item.ReconnectionInterval ?? retry;
+                    lastId = item.EventId ?? lastId;
+                    if (item.EventType == CloseEvent)
                     {
+                        using var close = JsonDocument.Parse(item.Data);
+                        closed = close.RootElement.TryGetProperty("reason", out var reason) ? reason.GetString() : null;
                         break;
                     }
 
-                    item = items.Current;
-                }
-                catch (Exception error) when (error is IOException or HttpRequestException
-                    || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-                {
-                    break; // the connection dropped (or a handler's timeout ended it): resume after the last event seen
+                    yield return JsonSerializer.Deserialize<RecordedEvent>(item.Data, Json)!;
                 }
 
-                retry = item.ReconnectionInterval ?? retry;
-                if (item.EventType == "es:close")
+                if (closed == "deleted")
                 {
-                    closed = ApiProblemException.Text(JsonDocument.Parse(item.Data).RootElement, "reason");
-                    lastId = item.EventId ?? lastId;
-                    break;
+                    yield break;
                 }
 
-                lastId = item.EventId ?? lastId;
-                yield return JsonSerializer.Deserialize<RecordedEvent>(item.Data, Json)!;
+                // A close message says the server ended it on purpose: reconnect at once; a dropped connection waits first.
+                await Task.Delay(closed is null ? retry : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
 
-            await items.DisposeAsync().ConfigureAwait(false);
-            response.Dispose();
-            if (closed == "deleted")
+    /// <summary>The live feed's response and body, or null after waiting when it should be asked again (unreachable, or the subscriber cap).</summary>
+    /// <exception cref="ApiProblemException">Any other refusal.</exception>
+    private async Task<(HttpResponseMessage Response, Stream Body)?> ConnectAsync(string path, string? lastId, TimeSpan retry, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+        if (lastId is not null)
+        {
+            request.Headers.Add("Last-Event-ID", lastId);
+        }
+
+        HttpResponseMessage? response = null;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
             {
-                yield break;
+                // The instance's subscriber cap: wait as it says, then try again.
+                var wait = response.Headers.RetryAfter?.Delta ?? retry;
+                response.Dispose();
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                return null;
             }
 
-            await Task.Delay(closed is null ? retry : TimeSpan.Zero, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                using (response)
+                {
+                    await ReadAsync<JsonElement>(response, cancellationToken).ConfigureAwait(false); // throws the typed problem
+                }
+            }
+
+            return (response, await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (HttpRequestException)
+        {
+            response?.Dispose();
+            await Task.Delay(retry, cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+    }
+
+    /// <summary>The next message, or null when the stream ended or the connection dropped (or a handler's timeout ended it).</summary>
+    private static async Task<SseItem<string>?> NextAsync(IAsyncEnumerator<SseItem<string>> items, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await items.MoveNextAsync().ConfigureAwait(false) ? items.Current : null;
+        }
+        catch (Exception error) when (error is IOException or HttpRequestException
+            || (error is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            return null;
         }
     }
 

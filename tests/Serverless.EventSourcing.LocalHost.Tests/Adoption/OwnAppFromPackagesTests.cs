@@ -89,7 +89,7 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         var functions = await BuildAsync("FunctionsApp", "Microsoft.NET.Sdk", "FunctionsProgram.cs", ["Serverless.EventSourcing.AzureFunctions"], """
                 <OutputType>Exe</OutputType>
                 <AzureFunctionsVersion>v4</AzureFunctionsVersion>
-            """, $"""    <PackageReference Include="Microsoft.Azure.Functions.Worker.Sdk" Version="{ClientTools.PackageVersion("Microsoft.Azure.Functions.Worker.Sdk")}" />{"\n"}""");
+            """, ("Microsoft.Azure.Functions.Worker.Sdk", ClientTools.PackageVersion("Microsoft.Azure.Functions.Worker.Sdk")));
 
         // The Functions app: the same functions as ours, all run from the package's assembly.
         var ours = FunctionNames(File.ReadAllText(Path.Combine(ToolRunner.Root, "src/Hosts/Functions/bin/Release/net10.0/functions.metadata")));
@@ -104,7 +104,7 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             client.DefaultRequestHeaders.Add("x-functions-key", "own-app-key");
-            await ReadyAsync(client, process);
+            await ReadyAsync(client, process, TimeSpan.FromSeconds(60));
             var opened = await client.PostAsync("/api/aggregates/ticket/1/commands/open", Http.Json(new { title = "Printer on fire" }));
             var again = await client.PostAsync("/api/aggregates/ticket/1/commands/open", Http.Json(new { title = "Printer on fire" }));
             var state = await (await client.GetAsync("/api/aggregates/ticket/1")).JsonAsync();
@@ -164,7 +164,7 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}") };
             client.DefaultRequestHeaders.Add("x-functions-key", "own-app-key");
-            await ReadyAsync(client, process);
+            await ReadyAsync(client, process, TimeSpan.FromSeconds(60));
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/7/commands/create", Http.Json(new { customer = "Ada" }))).StatusCode);
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/7/commands/add-item", Http.Json(new { sku = "book", quantity = 2, unitPrice = 1500 }))).StatusCode);
             var summary = await EventuallyAsync(client, "/api/read/orders/7", s => s.GetProperty("total").GetInt64() == 3000);
@@ -180,7 +180,9 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
 
     private static async Task RunScriptServesAsync(string backend)
     {
-        var (api, postgres) = (FreePort(), FreePort());
+        // Two ports at once: taken one after the other, the same one can come back (RunScriptPorts).
+        var ports = RunScript.RunScriptPorts.Free();
+        var (api, postgres) = (ports.Api, ports.Postgres);
         var info = new ProcessStartInfo("setsid", [Path.Combine(backend, "run.sh")]) { WorkingDirectory = backend, UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{api}";
         info.Environment["RUN_PG_PORT"] = postgres.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -197,12 +199,7 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         try
         {
             using var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{api}") };
-            var deadline = DateTime.UtcNow.AddMinutes(3);
-            while ((await TryGetAsync(client, "/api/ready")) != HttpStatusCode.OK)
-            {
-                Assert.True(!run.HasExited && DateTime.UtcNow < deadline, $"run.sh did not serve within 3 minutes:\n{output}");
-                await Task.Delay(500);
-            }
+            await ReadyAsync(client, run, TimeSpan.FromMinutes(3), () => { lock (output) { return output.ToString(); } });
 
             Assert.Equal(HttpStatusCode.OK, (await client.PostAsync("/api/aggregates/order/run-1/commands/create", Http.Json(new { customer = "Ada" }))).StatusCode);
         }
@@ -249,28 +246,13 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
     }
 
     /// <returns>The build's output directory.</returns>
-    private async Task<string> BuildAsync(string name, string sdk, string program, string[] packages, string properties, string extraReferences = "")
+    private async Task<string> BuildAsync(string name, string sdk, string program, string[] packages, string properties, params (string Id, string Version)[] others)
     {
         var project = Path.Combine(_directory, name);
         Directory.CreateDirectory(project);
-        var references = string.Concat(packages.Select(p => $"""    <PackageReference Include="{p}" Version="{_version}" />{"\n"}""")) + extraReferences;
-        await File.WriteAllTextAsync(Path.Combine(project, name + ".csproj"), $"""
-            <Project Sdk="{sdk}">
-              <PropertyGroup>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-            {properties}  </PropertyGroup>
-              <ItemGroup>
-            {references}  </ItemGroup>
-            </Project>
-            """);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "Adoption", "OwnApp", program), Path.Combine(project, "Program.cs"));
         File.Copy(Path.Combine(ToolRunner.Root, "host.json"), Path.Combine(project, "host.json"));
-        var output = Path.Combine(project, "out");
-        var built = await ToolRunner.RunAsync("dotnet", ["build", "-c", "Release", "--nologo", "-v", "quiet", "--disable-build-servers", "-o", output], project, TimeSpan.FromMinutes(8));
-        Assert.True(built.ExitCode == 0, $"{name} does not build from the packages:\n{built.Output}");
-        return output;
+        return await TestProject.BuildAsync(project, name, sdk, properties, packages.Select(p => (p, _version)).Concat(others), $"{name}, from the packages,");
     }
 
     private Process Start(string dll, int port)
@@ -287,28 +269,16 @@ public sealed class OwnAppFromPackagesTests(PackedFeed packed)
         return process;
     }
 
-    private static async Task ReadyAsync(HttpClient client, Process process)
+    /// <param name="output">What the process printed, for the failure message.</param>
+    private static async Task ReadyAsync(HttpClient client, Process process, TimeSpan within, Func<string>? output = null)
     {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
+        var deadline = DateTime.UtcNow + within;
+        while (await TryGetAsync(client, "/api/ready") != HttpStatusCode.OK)
         {
-            Assert.False(process.HasExited, $"the app exited with {(process.HasExited ? process.ExitCode : 0)}");
-            try
-            {
-                if ((await client.GetAsync("/api/ready")).StatusCode == HttpStatusCode.OK)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-                // not listening yet
-            }
-
+            Assert.False(process.HasExited, $"the app exited with {(process.HasExited ? process.ExitCode : 0)}:\n{output?.Invoke()}");
+            Assert.True(DateTime.UtcNow < deadline, $"the app did not become ready within {within.TotalSeconds:0} s:\n{output?.Invoke()}");
             await Task.Delay(250);
         }
-
-        Assert.Fail("the app did not become ready within 60 s");
     }
 
     private static List<string> FunctionNames(string metadata)

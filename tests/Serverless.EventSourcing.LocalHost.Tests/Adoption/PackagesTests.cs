@@ -21,38 +21,42 @@ public sealed class PackagesTests(PackedFeed packed)
     public void Pack_makes_one_complete_package_per_framework_library_and_the_template()
     {
         var expected = Libraries.Select(l => "Serverless.EventSourcing." + l).ToList();
-        var packages = Directory.GetFiles(packed.Feed, "*.nupkg").Where(p => !p.Contains(".Templates.", StringComparison.Ordinal)).ToArray();
-        Assert.Equal(expected, packages.Select(p => Id(XDocument.Load(Nuspec(p)))).Order(StringComparer.Ordinal));
-        Assert.Equal(expected.Count, Directory.GetFiles(packed.Feed, "*.snupkg").Length);
-        Assert.Single(Directory.GetFiles(packed.Feed, "Serverless.EventSourcing.Templates.*.nupkg"));
-        var version = Version(XDocument.Load(Nuspec(packages[0])));
-        foreach (var package in packages)
+        var packages = Directory.GetFiles(packed.Feed, "*.nupkg").Where(p => !p.Contains(".Templates.", StringComparison.Ordinal))
+            .Select(p => ZipFile.OpenRead(p)).ToList();
+        try
         {
-            using var zip = ZipFile.OpenRead(package);
-            var nuspec = XDocument.Load(zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open());
-            var id = Id(nuspec);
-            Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), id);
-            Assert.Equal("MIT", Element(nuspec, "license"));
-            Assert.Equal("README.md", Element(nuspec, "readme"));
-            Assert.NotNull(zip.GetEntry("README.md"));
-            Assert.Equal(version, Version(nuspec));
-            Assert.Matches("^[0-9a-f]{40}$", nuspec.Descendants().Single(e => e.Name.LocalName == "repository").Attribute("commit")?.Value ?? "");
-            Assert.NotNull(zip.GetEntry($"lib/net10.0/{id}.dll"));
-            Assert.NotNull(zip.GetEntry($"lib/net10.0/{id}.xml"));
-            // Our own packages depend on each other at exactly this version, so a user's restore cannot mix releases.
-            var ours = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value.StartsWith("Serverless.EventSourcing.", StringComparison.Ordinal));
-            Assert.All(ours, d => Assert.Equal(version, d.Attribute("version")!.Value));
-            Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("contentFiles/", StringComparison.Ordinal));
+            var nuspecs = packages.Select(Nuspec).ToList();
+            Assert.Equal(expected, nuspecs.Select(Id).Order(StringComparer.Ordinal));
+            Assert.Equal(expected.Count, Directory.GetFiles(packed.Feed, "*.snupkg").Length);
+            Assert.Single(Directory.GetFiles(packed.Feed, "Serverless.EventSourcing.Templates.*.nupkg"));
+            var version = packed.Version;
+            foreach (var (zip, nuspec) in packages.Zip(nuspecs))
+            {
+                var id = Id(nuspec);
+                Assert.False(string.IsNullOrWhiteSpace(Element(nuspec, "description")), id);
+                Assert.Equal("MIT", Element(nuspec, "license"));
+                Assert.Equal("README.md", Element(nuspec, "readme"));
+                Assert.NotNull(zip.GetEntry("README.md"));
+                Assert.Equal(version, Version(nuspec));
+                Assert.Matches("^[0-9a-f]{40}$", nuspec.Descendants().Single(e => e.Name.LocalName == "repository").Attribute("commit")?.Value ?? "");
+                Assert.NotNull(zip.GetEntry($"lib/net10.0/{id}.dll"));
+                Assert.NotNull(zip.GetEntry($"lib/net10.0/{id}.xml"));
+                // Our own packages depend on each other at exactly this version, so a user's restore cannot mix releases.
+                var ours = nuspec.Descendants().Where(e => e.Name.LocalName == "dependency" && e.Attribute("id")!.Value.StartsWith("Serverless.EventSourcing.", StringComparison.Ordinal));
+                Assert.All(ours, d => Assert.Equal(version, d.Attribute("version")!.Value));
+                Assert.DoesNotContain(zip.Entries, e => e.FullName.StartsWith("contentFiles/", StringComparison.Ordinal));
+            }
+        }
+        finally
+        {
+            packages.ForEach(p => p.Dispose());
         }
     }
 
-    private static Stream Nuspec(string package)
+    private static XDocument Nuspec(ZipArchive package)
     {
-        using var zip = ZipFile.OpenRead(package);
-        var copy = new MemoryStream();
-        zip.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open().CopyTo(copy);
-        copy.Position = 0;
-        return copy;
+        using var stream = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(stream);
     }
 
     private static string Id(XDocument nuspec) => Element(nuspec, "id")!;

@@ -17,9 +17,11 @@ internal static class ClientTools
 
     /// <summary>A package's version from Directory.Packages.props, so a project written by a test pins what ours do.</summary>
     public static string PackageVersion(string package) =>
-        XDocument.Load(Path.Combine(ToolRunner.Root, "Directory.Packages.props")).Descendants("PackageVersion")
+        CentralVersions.Value.Descendants("PackageVersion")
             .FirstOrDefault(e => (string?)e.Attribute("Include") == package)?.Attribute("Version")?.Value
         ?? throw new InvalidOperationException($"{package} has no PackageVersion in Directory.Packages.props.");
+
+    private static readonly Lazy<XDocument> CentralVersions = new(() => XDocument.Load(Path.Combine(ToolRunner.Root, "Directory.Packages.props")));
 
     private static string Find(string variable, string relative)
     {

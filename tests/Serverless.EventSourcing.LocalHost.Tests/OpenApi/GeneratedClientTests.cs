@@ -9,7 +9,6 @@ namespace Serverless.EventSourcing.LocalHost.Tests.OpenApi;
 public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<LocalHostFixture>, IDisposable
 {
     private static readonly TimeSpan Generate = TimeSpan.FromMinutes(2);
-    private static readonly TimeSpan Build = TimeSpan.FromMinutes(5);
 
     private readonly string _directory = Directory.CreateTempSubdirectory("es-client-").FullName;
 
@@ -68,25 +67,10 @@ public sealed class GeneratedClientTests(LocalHostFixture host) : IClassFixture<
     /// <summary>A console project of the generated client and the walk-through program, built and run against the host.</summary>
     private async Task RunWalkthroughAsync(string generator, string[] packages)
     {
-        var references = string.Concat(packages.Select(p => $"""    <PackageReference Include="{p}" Version="{ClientTools.PackageVersion(p)}" />{"\n"}"""));
-        await File.WriteAllTextAsync(Path.Combine(_directory, "Walkthrough.csproj"), $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFramework>net10.0</TargetFramework>
-                <Nullable>enable</Nullable>
-                <ImplicitUsings>enable</ImplicitUsings>
-              </PropertyGroup>
-              <ItemGroup>
-            {references}  </ItemGroup>
-            </Project>
-            """);
         File.Copy(Path.Combine(AppContext.BaseDirectory, "OpenApi", "Walkthroughs", generator + ".cs"), Path.Combine(_directory, "Program.cs"));
+        var output = await TestProject.BuildAsync(_directory, "Walkthrough", "Microsoft.NET.Sdk", "    <OutputType>Exe</OutputType>\n", packages.Select(p => (p, ClientTools.PackageVersion(p))), $"The {generator} client");
 
-        var built = await ToolRunner.RunAsync("dotnet", ["build", "-c", "Release", "--nologo", "-v", "quiet", "--disable-build-servers", "-o", Path.Combine(_directory, "out")], _directory, Build);
-        Assert.True(built.ExitCode == 0, $"The {generator} client does not build:\n{built.Output}");
-
-        var ran = await ToolRunner.RunAsync("dotnet", [Path.Combine(_directory, "out", "Walkthrough.dll"), host.BaseAddress.ToString(), LocalHostFixture.Key], _directory, Generate);
+        var ran = await ToolRunner.RunAsync("dotnet", [Path.Combine(output, "Walkthrough.dll"), host.BaseAddress.ToString(), LocalHostFixture.Key], _directory, Generate);
         Assert.True(ran.ExitCode == 0, $"The {generator} walk-through failed:\n{ran.Output}");
         Assert.Contains("walk-through passed", ran.Output, StringComparison.Ordinal);
     }

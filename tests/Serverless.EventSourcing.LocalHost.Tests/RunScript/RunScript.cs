@@ -34,7 +34,7 @@ internal sealed class RunScript : IAsyncDisposable
 
     public static RunScript Start(RunScriptPorts ports, string dataDirectory)
     {
-        var root = RepositoryRoot();
+        var root = Adoption.ToolRunner.Root;
         var log = Path.Combine(dataDirectory, "run.log");
         var info = new ProcessStartInfo("bash", ["-c", $"exec ./run.sh >>'{log}' 2>&1"]) { WorkingDirectory = root, UseShellExecute = false };
         info.Environment["RUN_PG_PORT"] = ports.Postgres.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -165,17 +165,6 @@ internal sealed class RunScript : IAsyncDisposable
         }
 
         _process.Dispose();
-    }
-
-    private static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "Serverless.EventSourcing.sln")))
-        {
-            directory = directory.Parent;
-        }
-
-        return directory?.FullName ?? throw new InvalidOperationException("The repository root (with Serverless.EventSourcing.sln) was not found.");
     }
 }
 
