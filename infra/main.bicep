@@ -120,6 +120,20 @@ param projectionsConsumerGroupName string = 'es-projections'
 @description('Durable Functions task hub name; the DurableTask__HubName default.')
 param durableTaskHubName string = 'eventsourcing'
 
+@description('Blob container of the event archive in the storage account; the Archive__Container default.')
+param archiveContainerName string = 'es-archive'
+
+@description('Event categories whose untouched streams are archived to Blob Storage, comma-separated (Archive__Categories); empty: none.')
+param archiveCategories string = ''
+
+@description('Days since last modification before an archive blob moves to the Cool tier.')
+@minValue(0)
+param archiveCoolAfterDays int = 30
+
+@description('Days since last modification before an archive blob moves to the Cold tier (more than archiveCoolAfterDays).')
+@minValue(1)
+param archiveColdAfterDays int = 90
+
 @minValue(40)
 @maxValue(1000)
 param functionMaximumInstanceCount int = 100
@@ -184,6 +198,9 @@ module storage 'modules/storage.bicep' = {
     location: location
     tags: tags
     deploymentContainerName: deploymentContainerName
+    archiveContainerName: archiveContainerName
+    archiveCoolAfterDays: archiveCoolAfterDays
+    archiveColdAfterDays: archiveColdAfterDays
   }
 }
 
@@ -287,6 +304,9 @@ module functionApp 'modules/function-app.bicep' = {
     eventsTopicName: eventHubs.outputs.eventsTopicName
     consumerGroupName: eventHubs.outputs.consumerGroupName
     durableTaskHubName: durableTaskHubName
+    archiveBlobServiceUri: storage.outputs.blobEndpoint
+    archiveContainerName: storage.outputs.archiveContainerName
+    archiveCategories: archiveCategories
   }
   // The identity must hold its storage, Key Vault and monitoring roles before the host starts
   // and resolves its Key Vault references.
@@ -303,6 +323,7 @@ output FUNCTION_APP_PLAN_NAME string = functionApp.outputs.planName
 output MANAGED_IDENTITY_NAME string = identity.outputs.name
 output MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
 output STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output ARCHIVE_BLOB_SERVICE_URI string = storage.outputs.blobEndpoint
 output KEY_VAULT_NAME string = keyVault.outputs.name
 output POSTGRES_SERVER_NAME string = postgres.outputs.name
 output POSTGRES_HOST string = postgres.outputs.fullyQualifiedDomainName

@@ -20,6 +20,10 @@ param authAudiences = readEnvironmentVariable('AUTH_AUDIENCES', '')
 // Optional browser origins allowed to call the API (README, "HTTP API"), e.g. `export CORS_ALLOWED_ORIGINS=https://app.example.com`
 param corsAllowedOrigins = readEnvironmentVariable('CORS_ALLOWED_ORIGINS', '')
 
+// Optional event categories whose untouched streams are archived to Blob Storage (Archive__Categories), e.g.
+// `export ARCHIVE_CATEGORIES=order,invoice`. Empty: nothing is archived.
+param archiveCategories = readEnvironmentVariable('ARCHIVE_CATEGORIES', '')
+
 // Optional extra PostgreSQL Entra administrator (you), e.g.
 // `export POSTGRES_ADMIN_OBJECT_ID=$(az ad signed-in-user show --query id -o tsv)`
 // `export POSTGRES_ADMIN_NAME=$(az ad signed-in-user show --query userPrincipalName -o tsv)`

@@ -62,6 +62,15 @@ param eventsTopicName string
 param consumerGroupName string
 param durableTaskHubName string
 
+@description('Blob service endpoint of the storage account (Archive__BlobServiceUri), reached with the user-assigned identity.')
+param archiveBlobServiceUri string
+
+@description('Blob container of the event archive (Archive__Container).')
+param archiveContainerName string
+
+@description('Event categories whose untouched streams are archived, comma-separated (Archive__Categories); empty: none.')
+param archiveCategories string = ''
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -125,9 +134,10 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
   }
 
   // The app settings contract. Keys are exactly the Values of local.settings.sample.json, except
-  // the ones the platform maps (AzureWebJobsStorage -> AzureWebJobsStorage__*, and
-  // FUNCTIONS_WORKER_RUNTIME -> functionAppConfig.runtime.name), plus the platform keys listed
-  // first. tests/Serverless.EventSourcing.Infra.Tests parses this block: keep one setting per line.
+  // the ones the platform maps (AzureWebJobsStorage -> AzureWebJobsStorage__*,
+  // FUNCTIONS_WORKER_RUNTIME -> functionAppConfig.runtime.name, and the local-only
+  // Archive__ConnectionString -> the identity-based Archive__BlobServiceUri), plus the platform keys
+  // listed first. tests/Serverless.EventSourcing.Infra.Tests parses this block: keep one setting per line.
   resource appSettings 'config' = {
     name: 'appsettings'
     properties: {
@@ -193,6 +203,16 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Retention__IdempotencyKeyHours: '24'
       Retention__DeadLetterDays: '30'
       Retention__SagaStateDays: '30'
+      // Archive: untouched streams of these categories move to Blob Storage. No connection string here: the account has
+      // shared keys off, so the archive is reached at the blob endpoint with the identity AZURE_CLIENT_ID names, which
+      // holds Storage Blob Data Owner on the account (role-assignments.bicep). The lifecycle policy tiers it, never deletes.
+      Archive__BlobServiceUri: archiveBlobServiceUri
+      Archive__Container: archiveContainerName
+      Archive__Categories: archiveCategories
+      Archive__AfterDays: '90'
+      Archive__SegmentEvents: '10000'
+      Archive__CacheMegabytes: '64'
+      Schedules__Archive: '0 0 4 * * *'
       // Telemetry: Azure Monitor is the exporter here (APPLICATIONINSIGHTS_CONNECTION_STRING is set), so no OTLP endpoint.
       OTEL_EXPORTER_OTLP_ENDPOINT: ''
       // The Prometheus endpoint is the local host's; kept for parity. Every instance samples projection lag this often.

@@ -8,7 +8,9 @@ param keyVaultName string
 param applicationInsightsName string
 
 // Durable Functions (Azure Storage provider) and the Functions host use blobs (leases, task hub
-// and deployment package), queues (orchestration messages) and tables (history, instances).
+// and deployment package), queues (orchestration messages) and tables (history, instances). The
+// archive job reads and writes the archive container with the same account-wide blob role (Owner
+// includes everything Storage Blob Data Contributor grants), so it needs no assignment of its own.
 var storageRoleIds = [
   'b7e6dc6d-f1e8-4753-8033-0f276bb0955b' // Storage Blob Data Owner
   '974c5e8b-45b9-4653-ba55-5f855dd0fb88' // Storage Queue Data Contributor

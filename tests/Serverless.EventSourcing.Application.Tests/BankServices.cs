@@ -10,10 +10,10 @@ namespace Serverless.EventSourcing.Application.Tests;
 /// <summary>The write model wired over a real database, with hooks to swap the store or snapshot store under test.</summary>
 public sealed class BankServices
 {
-    public BankServices(NpgsqlDataSource dataSource, CommandOptions? options = null, Func<IEventStore, IEventStore>? wrapStore = null, ISnapshotStore? snapshots = null, Func<ICommandStore, ICommandStore>? wrapCommands = null)
+    public BankServices(NpgsqlDataSource dataSource, CommandOptions? options = null, Func<IEventStore, IEventStore>? wrapStore = null, ISnapshotStore? snapshots = null, Func<ICommandStore, ICommandStore>? wrapCommands = null, PostgresEventStore? store = null)
     {
         Registry = BankModule.CreateRegistry();
-        PostgresStore = new PostgresEventStore(dataSource);
+        PostgresStore = store ?? new PostgresEventStore(dataSource);
         Store = wrapStore?.Invoke(PostgresStore) ?? PostgresStore;
         Snapshots = snapshots ?? new PostgresSnapshotStore(dataSource, keepPerStream: 3);
         Repository = new AggregateRepository(Store, Snapshots, Registry.Events, NullLogger<AggregateRepository>.Instance);

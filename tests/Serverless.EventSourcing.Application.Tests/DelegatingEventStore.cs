@@ -26,4 +26,6 @@ public abstract class DelegatingEventStore(IEventStore inner) : IEventStore
     public virtual Task<IReadOnlySet<string>> DeletedAmongAsync(IReadOnlyCollection<string> streams, CancellationToken ct = default) => Inner.DeletedAmongAsync(streams, ct);
 
     public virtual Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default) => Inner.TombstoneAsync(stream, expected, ct);
+
+    public virtual Task<StreamInfo?> SetPolicyAsync(StreamId stream, Serverless.EventSourcing.Retention.StreamPolicy policy, CancellationToken ct = default) => Inner.SetPolicyAsync(stream, policy, ct);
 }

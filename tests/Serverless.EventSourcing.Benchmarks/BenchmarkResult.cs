@@ -46,6 +46,11 @@ public sealed record BenchmarkResult(
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? SubscribersComplete { get; init; }
 
+    /// <summary>Size of <c>es_events</c> with its indexes and TOAST when the row was measured (<c>archive</c>).</summary>
+    [JsonPropertyName("es_events_mb")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? EsEventsMb { get; init; }
+
     /// <summary>Commands refused with 409 (only the HTTP scenarios count them).</summary>
     [JsonPropertyName("conflicts")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

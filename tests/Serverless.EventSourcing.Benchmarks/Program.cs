@@ -19,6 +19,7 @@ var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkRes
     ["snapshot-job"] = SnapshotJobScenario.RunAsync,
     ["personal"] = PersonalDataScenario.RunAsync,
     ["live-fanout"] = LiveFanoutScenario.RunAsync,
+    ["archive"] = ArchiveScenario.RunAsync,
 };
 
 var scenarioOption = new Option<string[]>("--scenario")

@@ -12,11 +12,21 @@ internal static partial class AppSettingsContract
     /// Sample keys that Azure provides another way, so the Function App must not set them:
     /// <c>AzureWebJobsStorage</c> becomes the identity-based <c>AzureWebJobsStorage__*</c> keys, and
     /// <c>FUNCTIONS_WORKER_RUNTIME</c> becomes <c>functionAppConfig.runtime.name</c> (Flex Consumption
-    /// rejects the app setting), and <c>Cors__AllowedOrigins</c> becomes <c>siteConfig.cors.allowedOrigins</c> (the
-    /// platform's CORS answers before the worker).
+    /// rejects the app setting), <c>Cors__AllowedOrigins</c> becomes <c>siteConfig.cors.allowedOrigins</c> (the
+    /// platform's CORS answers before the worker), and <c>Archive__ConnectionString</c> is local only (Azurite): the
+    /// storage account has shared keys off, so Azure reaches the archive through <see cref="ArchiveServiceUriKey"/>.
     /// </summary>
     public static readonly IReadOnlySet<string> PlatformMappedSampleKeys =
-        new HashSet<string>(StringComparer.Ordinal) { "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Cors__AllowedOrigins" };
+        new HashSet<string>(StringComparer.Ordinal) { "AzureWebJobsStorage", "FUNCTIONS_WORKER_RUNTIME", "Cors__AllowedOrigins", ArchiveConnectionStringKey };
+
+    /// <summary>The archive's storage connection string: a local (Azurite) key, never deployed.</summary>
+    public const string ArchiveConnectionStringKey = "Archive__ConnectionString";
+
+    /// <summary>
+    /// The archive's blob service endpoint: empty in the sample (the connection string serves locally), provided by
+    /// Azure as the storage account's blob endpoint and reached with the app identity that <c>AZURE_CLIENT_ID</c> names.
+    /// </summary>
+    public const string ArchiveServiceUriKey = "Archive__BlobServiceUri";
 
     /// <summary>Keys the Function App needs in Azure that have no place in local.settings.json.</summary>
     public static readonly IReadOnlySet<string> PlatformKeys = new HashSet<string>(StringComparer.Ordinal)
@@ -48,6 +58,9 @@ internal static partial class AppSettingsContract
                     break;
                 case "FUNCTIONS_WORKER_RUNTIME":
                     violations.AddRange(WorkerRuntimeMappingViolations(sample[key], bicep));
+                    break;
+                case ArchiveConnectionStringKey:
+                    violations.AddRange(ArchiveStorageMappingViolations(bicep));
                     break;
                 case "Cors__AllowedOrigins":
                     if (bicep.Contains(key))
@@ -174,6 +187,27 @@ internal static partial class AppSettingsContract
         if (!bicep.IsLiteral("AzureWebJobsStorage__credential", "managedidentity"))
         {
             yield return "AzureWebJobsStorage__credential must be 'managedidentity'.";
+        }
+    }
+
+    // Archive__ConnectionString is mapped to Archive__BlobServiceUri with the app identity. A missing
+    // Archive__BlobServiceUri is reported as a sample key not deployed, so only its value is checked here.
+    private static IEnumerable<string> ArchiveStorageMappingViolations(BicepAppSettings bicep)
+    {
+        if (bicep.Contains(ArchiveConnectionStringKey))
+        {
+            yield return $"{ArchiveConnectionStringKey} is set in Bicep; the storage account has shared keys off, so Azure reaches the archive with the app identity through {ArchiveServiceUriKey}.";
+        }
+
+        var serviceUri = bicep.ValueOf(ArchiveServiceUriKey);
+        if (serviceUri is not null && serviceUri.StartsWith('\''))
+        {
+            yield return $"{ArchiveServiceUriKey} is the literal {serviceUri}; on Azure it is the storage account's blob endpoint, passed in from the storage module.";
+        }
+
+        if (!bicep.Contains("AZURE_CLIENT_ID"))
+        {
+            yield return $"{ArchiveConnectionStringKey} is mapped to identity-based {ArchiveServiceUriKey}, but AZURE_CLIENT_ID, which names the identity, is missing.";
         }
     }
 

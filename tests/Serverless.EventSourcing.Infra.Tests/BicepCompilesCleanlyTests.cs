@@ -77,6 +77,59 @@ public sealed partial class BicepCompilesCleanlyTests(CompiledMainTemplate main)
         Assert.Equal(200, maxPrepared.GetProperty("defaultValue").GetInt32());
     }
 
+    [Fact]
+    public void The_function_app_gets_the_storage_blob_endpoint_and_archive_container()
+    {
+        // Given the compiled main template and storage module
+        var storageOutputs = main.NestedTemplate("storage").GetProperty("outputs");
+        var appParameters = Deployment(main.Template, "function-app").GetProperty("properties").GetProperty("parameters");
+
+        // Then the endpoint is the account's blob endpoint, and the app reads both from the storage module's outputs
+        Assert.EndsWith(".primaryEndpoints.blob]", storageOutputs.GetProperty("blobEndpoint").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.blobEndpoint.value]", appParameters.GetProperty("archiveBlobServiceUri").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.EndsWith(".outputs.archiveContainerName.value]", appParameters.GetProperty("archiveContainerName").GetProperty("value").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_archive_container_is_private_and_tiered_to_cool_then_cold_never_deleted()
+    {
+        // Given the compiled storage module
+        var storage = main.NestedTemplate("storage");
+        var resources = CompiledMainTemplate.Resources(storage).ToList();
+
+        // Then the archive container allows no public access
+        var container = resources.Single(r =>
+            r.GetProperty("type").GetString() == "Microsoft.Storage/storageAccounts/blobServices/containers"
+            && r.GetProperty("name").GetString()?.Contains("parameters('archiveContainerName')", StringComparison.Ordinal) == true);
+        Assert.Equal("None", container.GetProperty("properties").GetProperty("publicAccess").GetString());
+
+        // And the one lifecycle rule, on an API version that knows the Cold tier, covers that container's block blobs only
+        var policy = resources.Single(r => r.GetProperty("type").GetString() == "Microsoft.Storage/storageAccounts/managementPolicies");
+        Assert.True(string.CompareOrdinal(policy.GetProperty("apiVersion").GetString(), "2023-01-01") >= 0);
+        var rule = Assert.Single(policy.GetProperty("properties").GetProperty("policy").GetProperty("rules").EnumerateArray());
+        Assert.True(rule.GetProperty("enabled").GetBoolean());
+        var definition = rule.GetProperty("definition");
+        Assert.Equal(["blockBlob"], definition.GetProperty("filters").GetProperty("blobTypes").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(
+            ["[format('{0}/', parameters('archiveContainerName'))]"],
+            definition.GetProperty("filters").GetProperty("prefixMatch").EnumerateArray().Select(e => e.GetString()));
+
+        // And it moves blobs to Cool then Cold by age, and has no other action (no delete: the archive is the only copy)
+        Assert.Equal(["baseBlob"], definition.GetProperty("actions").EnumerateObject().Select(p => p.Name));
+        var baseBlob = definition.GetProperty("actions").GetProperty("baseBlob");
+        Assert.Equal(["tierToCool", "tierToCold"], baseBlob.EnumerateObject().Select(p => p.Name));
+        Assert.Equal("[parameters('archiveCoolAfterDays')]", baseBlob.GetProperty("tierToCool").GetProperty("daysAfterModificationGreaterThan").GetString());
+        Assert.Equal("[parameters('archiveColdAfterDays')]", baseBlob.GetProperty("tierToCold").GetProperty("daysAfterModificationGreaterThan").GetString());
+
+        // With main.bicep's defaults: Cool after 30 days, Cold after 90 (the container name's default is the sample's, tested with the settings)
+        var mainParameters = main.Template.GetProperty("parameters");
+        Assert.Equal(30, mainParameters.GetProperty("archiveCoolAfterDays").GetProperty("defaultValue").GetInt32());
+        Assert.Equal(90, mainParameters.GetProperty("archiveColdAfterDays").GetProperty("defaultValue").GetInt32());
+    }
+
+    private static JsonElement Deployment(JsonElement template, string deploymentName) =>
+        CompiledMainTemplate.Resources(template).Single(r => r.GetProperty("name").GetString() == deploymentName);
+
     /// <summary>Environment for building main.bicepparam: API_KEY as given (null: unset), a master key, the optional variables unset.</summary>
     internal static Dictionary<string, string?> ParamsEnvironment(string? apiKey) => new(StringComparer.Ordinal)
     {
@@ -84,6 +137,7 @@ public sealed partial class BicepCompilesCleanlyTests(CompiledMainTemplate main)
         ["PERSONAL_DATA_MASTER_KEY"] = Convert.ToBase64String(new byte[32]),
         ["AUTH_AUTHORITY"] = null,
         ["AUTH_AUDIENCES"] = null,
+        ["ARCHIVE_CATEGORIES"] = null,
         ["AZURE_ENV_NAME"] = null,
         ["POSTGRES_ADMIN_OBJECT_ID"] = null,
         ["POSTGRES_ADMIN_NAME"] = null,

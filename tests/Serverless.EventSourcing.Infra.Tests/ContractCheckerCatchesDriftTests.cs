@@ -107,6 +107,43 @@ public sealed class ContractCheckerCatchesDriftTests
         Assert.Contains("Flex Consumption takes it from functionAppConfig.runtime.name", violation, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void An_archive_connection_string_in_bicep_is_reported()
+    {
+        // Given an account-key connection string for the archive next to its identity-based endpoint
+        var bicep = Modified(line => line.TrimStart().StartsWith("Archive__BlobServiceUri:", StringComparison.Ordinal)
+            ? $"{line}\n      Archive__ConnectionString: 'DefaultEndpointsProtocol=https;AccountName=st;AccountKey=abc'"
+            : line);
+
+        var violations = AppSettingsContract.FindViolations(_sample, bicep);
+
+        // Then it is reported as a local-only key deployed, and as a credential in Bicep
+        Assert.Equal(2, violations.Count);
+        Assert.Contains(violations, v => v.StartsWith("Archive__ConnectionString is set in Bicep; the storage account has shared keys off", StringComparison.Ordinal));
+        Assert.Contains(violations, v => v.StartsWith("Archive__ConnectionString carries a credential", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void A_literal_archive_blob_endpoint_is_reported()
+    {
+        // Given the sample's empty value deployed instead of the storage account's endpoint
+        var bicep = ReplaceValue("Archive__BlobServiceUri", "''");
+
+        var violation = Assert.Single(AppSettingsContract.FindViolations(_sample, bicep));
+
+        Assert.Contains("Archive__BlobServiceUri is the literal ''", violation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_archive_blob_endpoint_removed_from_bicep_is_reported_once()
+    {
+        var bicep = Modified(line => line.TrimStart().StartsWith("Archive__BlobServiceUri:", StringComparison.Ordinal) ? null : line);
+
+        var violation = Assert.Single(AppSettingsContract.FindViolations(_sample, bicep));
+
+        Assert.Contains("Archive__BlobServiceUri is in local.settings.sample.json but not in the Function App app settings", violation, StringComparison.Ordinal);
+    }
+
     private BicepAppSettings ReplaceValue(string key, string newValue) =>
         Modified(line => line.TrimStart().StartsWith($"{key}:", StringComparison.Ordinal)
             ? $"{line[..line.IndexOf(':', StringComparison.Ordinal)]}: {newValue}"

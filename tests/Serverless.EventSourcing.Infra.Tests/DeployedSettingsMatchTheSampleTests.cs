@@ -64,10 +64,25 @@ public sealed partial class DeployedSettingsMatchTheSampleTests
         Assert.Equal("identityClientId", _bicep.ValueOf("AzureWebJobsStorage__clientId"));
     }
 
+    [Fact]
+    public void The_archive_is_reached_with_the_identity_at_the_storage_blob_endpoint()
+    {
+        // Given the sample's local connection string (Azurite)
+        Assert.NotEqual(string.Empty, _sample["Archive__ConnectionString"]);
+
+        // Then Azure sets no connection string, only the endpoint passed in, with the identity named
+        Assert.False(_bicep.Contains("Archive__ConnectionString"));
+        Assert.Equal("archiveBlobServiceUri", _bicep.ValueOf("Archive__BlobServiceUri"));
+        Assert.Equal("identityClientId", _bicep.ValueOf("AZURE_CLIENT_ID"));
+        Assert.Equal("archiveContainerName", _bicep.ValueOf("Archive__Container"));
+    }
+
     [Theory]
     [InlineData("eventsTopicName", "Kafka__EventsTopic")]
     [InlineData("projectionsConsumerGroupName", "Kafka__ConsumerGroup")]
     [InlineData("durableTaskHubName", "DurableTask__HubName")]
+    [InlineData("archiveContainerName", "Archive__Container")]
+    [InlineData("archiveCategories", "Archive__Categories")]
     public void Event_hub_consumer_group_and_task_hub_are_named_from_the_sample_defaults(string bicepParameter, string sampleKey)
     {
         // Given main.bicep's parameter defaults

@@ -19,6 +19,7 @@ public static class ApiRoutes
         public const string Streams = "streams";
         public const string Stream = "streams/{streamId}";
         public const string StreamVersion = "streams/{streamId}/version";
+        public const string StreamPolicy = "streams/{streamId}/policy";
         public const string Events = "events";
         public const string StreamLive = "streams/{streamId}/live";
         public const string EventsLive = "events/live";
@@ -55,6 +56,7 @@ public static class ApiRoutes
         public const string Head = "head";
         public const string Post = "post";
         public const string Delete = "delete";
+        public const string Put = "put";
     }
 
     /// <summary>
@@ -72,6 +74,7 @@ public static class ApiRoutes
         new("StreamExists", Methods.Head, Templates.Stream, "Whether a stream exists (ETag = version)") { Permission = Permission.Read },
         new("GetStreamVersion", Methods.Get, Templates.StreamVersion, "A stream's version") { Permission = Permission.Read },
         new("DeleteStream", Methods.Delete, Templates.Stream, "Tombstone a stream") { Permission = Permission.Operate, Audited = true },
+        new("SetStreamPolicy", Methods.Put, Templates.StreamPolicy, "Set a stream's retention policy (max count, max age, truncate before); refused when it would break an aggregate or a projection's rebuild") { Permission = Permission.Operate, Audited = true },
         new("SubscribeStream", Methods.Get, Templates.StreamLive, "A stream's events as they are appended, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
         new("SubscribeEvents", Methods.Get, Templates.EventsLive, "The log's events as they commit, filtered by category and event types, as server-sent events (resume with Last-Event-ID)") { Permission = Permission.Read, QueryToken = true },
         new("SubscribeStreamSocket", Methods.Get, Templates.StreamLiveSocket, "The same as streams/{streamId}/live over a WebSocket, as JSON messages (resume with ?lastEventId=); local host only, Azure Functions answers 400 naming the SSE route") { Permission = Permission.Read, QueryToken = true },

@@ -46,6 +46,10 @@ public sealed record Problem
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<StreamProblem>? Refusals { get; init; }
 
+    /// <summary>For a refused retention policy: the projections whose rebuild needs the events it would remove.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<string>? Projections { get; init; }
+
     /// <summary>For a route this host cannot serve as asked: the one that serves the same (a WebSocket route's SSE route).</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public string? Alternative { get; init; }
@@ -97,6 +101,10 @@ public sealed record Problem
     /// <summary>A WebSocket route asked without the upgrade; the response carries <c>Upgrade: websocket</c>.</summary>
     public static Problem WebSocketRequired(string sseRoute) =>
         Of(HttpStatusCode.UpgradeRequired, "websocket-required", "This route takes a WebSocket connection.", $"Connect with a WebSocket client (GET with Upgrade: websocket), or subscribe with server-sent events at {sseRoute}.") with { Alternative = sseRoute };
+
+    /// <summary>A retention policy that would break an aggregate or a projection's rebuild: nothing was changed.</summary>
+    public static Problem RetentionRefused(string detail, IReadOnlyList<string> projections) =>
+        Of(HttpStatusCode.Conflict, "retention-refused", "The retention policy would remove events something still needs.", detail) with { Projections = projections.Count > 0 ? projections : null };
 
     public static Problem Gone(string detail) => Of(HttpStatusCode.Gone, "stream-deleted", "The stream has been deleted.", detail);
 }

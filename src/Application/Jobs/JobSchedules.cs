@@ -9,6 +9,9 @@ public static class JobSchedules
     public const string Snapshot = "Schedules:Snapshot";
     public const string Cleanup = "Schedules:Cleanup";
 
+    /// <summary>Moves untouched streams' events to Blob Storage (README "Retention and archiving").</summary>
+    public const string Archive = "Schedules:Archive";
+
     /// <summary>Azure only: the relay from the log to Kafka (the local host reads the log itself).</summary>
     public const string Relay = "Schedules:Relay";
 
@@ -16,5 +19,5 @@ public static class JobSchedules
     public const string Rebuild = "Schedules:Rebuild";
 
     /// <summary>The maintenance jobs both hosts schedule.</summary>
-    public static IReadOnlyList<string> Maintenance { get; } = [Snapshot, Cleanup];
+    public static IReadOnlyList<string> Maintenance { get; } = [Snapshot, Cleanup, Archive];
 }

@@ -5,12 +5,12 @@ namespace Serverless.EventSourcing.LocalHost.Background;
 
 /// <summary>
 /// Runs the maintenance jobs on the same NCRONTAB schedules (6 fields, seconds first) the Azure timers
-/// read: <c>Schedules:Snapshot</c> and <c>Schedules:Cleanup</c>.
+/// read: <c>Schedules:Snapshot</c>, <c>Schedules:Cleanup</c> and <c>Schedules:Archive</c>.
 /// </summary>
 public sealed class MaintenanceSchedule(MaintenanceJobs jobs, IConfiguration configuration, TimeProvider time, ILogger<MaintenanceSchedule> logger) : BackgroundService
 {
     // The defaults of local.settings.sample.json, for a host started without them.
-    private static readonly Dictionary<string, string> Defaults = new() { [JobSchedules.Snapshot] = "0 */5 * * * *", [JobSchedules.Cleanup] = "0 30 3 * * *" };
+    private static readonly Dictionary<string, string> Defaults = new() { [JobSchedules.Snapshot] = "0 */5 * * * *", [JobSchedules.Cleanup] = "0 30 3 * * *", [JobSchedules.Archive] = "0 0 4 * * *" };
 
     public static CrontabSchedule Parse(string key, string? expression) =>
         CrontabSchedule.TryParse(expression ?? "", new CrontabSchedule.ParseOptions { IncludingSeconds = true })
@@ -18,7 +18,8 @@ public sealed class MaintenanceSchedule(MaintenanceJobs jobs, IConfiguration con
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.WhenAll(
         RunOnScheduleAsync(JobSchedules.Snapshot, jobs.RunSnapshotJobAsync, stoppingToken),
-        RunOnScheduleAsync(JobSchedules.Cleanup, jobs.RunCleanupJobAsync, stoppingToken));
+        RunOnScheduleAsync(JobSchedules.Cleanup, jobs.RunCleanupJobAsync, stoppingToken),
+        RunOnScheduleAsync(JobSchedules.Archive, jobs.RunArchiveJobAsync, stoppingToken));
 
     private async Task RunOnScheduleAsync(string key, Func<CancellationToken, Task<JobRun>> job, CancellationToken ct)
     {

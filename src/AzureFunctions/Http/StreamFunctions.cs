@@ -45,4 +45,9 @@ public sealed class StreamFunctions(FunctionsHttpAdapter http)
     public Task<IResult> DeleteStream(
         [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Delete, Route = Templates.Stream)] HttpRequest req) =>
         http.RunAsync(nameof(DeleteStream), req);
+
+    [Function(nameof(SetStreamPolicy))]
+    public Task<IResult> SetStreamPolicy(
+        [HttpTrigger(AuthorizationLevel.Anonymous, Methods.Put, Route = Templates.StreamPolicy)] HttpRequest req) =>
+        http.RunAsync(nameof(SetStreamPolicy), req);
 }

@@ -4,7 +4,7 @@ using Serverless.EventSourcing.Application.Jobs;
 namespace Serverless.EventSourcing.Functions.Timers;
 
 /// <summary>
-/// Snapshotting and cleanup on <c>Schedules:Snapshot</c> and <c>Schedules:Cleanup</c>, the settings the local host
+/// Snapshotting, cleanup and archiving on <c>Schedules:Snapshot</c>, <c>Schedules:Cleanup</c> and <c>Schedules:Archive</c>, the settings the local host
 /// schedules the same jobs on. The jobs decide everything (what to snapshot, what retention removes) and are safe to
 /// run twice; the timer trigger runs one invocation at a time across instances.
 /// </summary>
@@ -15,4 +15,7 @@ public sealed class MaintenanceFunctions(MaintenanceJobs jobs)
 
     [Function(nameof(CleanupJob))]
     public Task CleanupJob([TimerTrigger("%" + JobSchedules.Cleanup + "%")] TimerInfo timer, CancellationToken ct) => jobs.RunCleanupJobAsync(ct);
+
+    [Function(nameof(ArchiveJob))]
+    public Task ArchiveJob([TimerTrigger("%" + JobSchedules.Archive + "%")] TimerInfo timer, CancellationToken ct) => jobs.RunArchiveJobAsync(ct);
 }

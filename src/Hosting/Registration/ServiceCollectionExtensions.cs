@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Npgsql;
+using Serverless.EventSourcing.Postgres.Archive;
+using Serverless.EventSourcing.Retention;
 using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Modules;
@@ -73,6 +75,7 @@ public static partial class ServiceCollectionExtensions
         });
         return services
             .AddStore(settings, postgresTokenProvider)
+            .AddArchive(configuration)
             .AddWriteModel(settings, modules, configuration)
             .AddProjections(configuration)
             .AddSagas()
@@ -98,7 +101,9 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton<ISubjectKeyStore>(sp => new PostgresSubjectKeys(sp.GetRequiredService<NpgsqlDataSource>()));
         services.AddSingleton(new EventStoreLimits { MaxEventBytes = (int)Math.Min(settings.Api.MaxBodyBytes, int.MaxValue) });
         services.AddSingleton<AppendSignal>();
-        services.AddSingleton(sp => new PostgresEventStore(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreLimits>(), sp.GetRequiredService<AppendSignal>()));
+        services.AddSingleton(sp => new PostgresEventStore(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<EventStoreLimits>(), sp.GetRequiredService<AppendSignal>(),
+            sp.GetRequiredService<ArchiveReader>(), sp.GetRequiredService<RetentionPolicies>(), sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<IEventStore>(sp => sp.GetRequiredService<PostgresEventStore>());
         services.AddSingleton<PostgresStoreStats>();
         services.AddSingleton<LogHorizon>();

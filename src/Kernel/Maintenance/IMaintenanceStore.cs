@@ -24,7 +24,17 @@ public interface IMaintenanceStore
     Task<IReadOnlyList<string>> TombstonesPastRetentionAsync(TimeSpan retention, int limit, CancellationToken ct);
 
     /// <summary>Hard-deletes a tombstoned stream past retention; the number of events removed, or null if it was not purgeable.</summary>
-    Task<long?> PurgeStreamAsync(string streamId, TimeSpan retention, CancellationToken ct);
+    Task<StreamPurge?> PurgeStreamAsync(string streamId, TimeSpan retention, CancellationToken ct);
+
+    /// <summary>
+    /// Deletes up to <paramref name="limit"/> events that the retention policies in force hide (each stream's own over its
+    /// category's in <paramref name="categories"/>); in <paramref name="aggregateCategories"/> never above the newest snapshot.
+    /// </summary>
+    Task<int> DeleteOutsidePolicyAsync(IReadOnlyDictionary<string, Retention.StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct);
 }
+
+/// <param name="Events">Events removed, hot and archived.</param>
+/// <param name="ArchivedBlobs">Archive segments (and their manifests) the purge dropped from the manifest, to delete from the archive.</param>
+public sealed record StreamPurge(long Events, IReadOnlyList<string> ArchivedBlobs);
 
 public sealed record JobRunRecord(string Job, string Owner, string Status, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Counts, string? Error);

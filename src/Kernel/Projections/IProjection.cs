@@ -22,6 +22,12 @@ public interface IProjection
 
     PoisonPolicy OnPoison { get; }
 
+    /// <summary>
+    /// True when a rebuild without the events a retention policy removes still gives the right read model (for example a
+    /// "latest value" view). Otherwise a policy on a category it follows is refused, naming it.
+    /// </summary>
+    bool RebuildsWithoutRemovedEvents => false;
+
     Task ApplyAsync(EventEnvelope envelope, IReadModelSession session, CancellationToken ct);
 }
 

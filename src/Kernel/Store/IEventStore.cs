@@ -68,6 +68,13 @@ public interface IEventStore
         return deleted;
     }
 
+    /// <summary>
+    /// Sets the stream's own retention policy (null fields fall back to its category's). Events outside the policy in
+    /// force are hidden from stream reads at once and removed by the cleanup job.
+    /// </summary>
+    /// <returns>The stream with its new policy, or null when it does not exist.</returns>
+    Task<StreamInfo?> SetPolicyAsync(StreamId stream, Retention.StreamPolicy policy, CancellationToken ct = default);
+
     /// <summary>Soft-deletes a stream: it keeps its events until cleanup purges it, and accepts no more.</summary>
     Task<StreamInfo> TombstoneAsync(StreamId stream, ExpectedVersion expected, CancellationToken ct = default);
 }

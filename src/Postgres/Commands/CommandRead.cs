@@ -1,6 +1,7 @@
 using Npgsql;
 using Serverless.EventSourcing.Commands;
 using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Postgres.EventStore;
 using Serverless.EventSourcing.Snapshots;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
@@ -8,11 +9,13 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Postgres.Commands;
 
 /// <summary>What a command decides on, read in one round trip: its key's record, the stream row, the newest snapshot and the events after it.</summary>
-internal abstract class CommandRead(StreamId stream)
+internal abstract class CommandRead(StreamId stream, PostgresEventStore store)
 {
-    private readonly List<StoredEvent> _events = [];
+    private List<StoredEvent> _events = [];
 
     protected StreamId Stream { get; } = stream;
+
+    protected PostgresEventStore Store { get; } = store;
 
     public IdempotencyRecord? Earlier { get; private set; }
 
@@ -61,6 +64,13 @@ internal abstract class CommandRead(StreamId stream)
             var type = reader.GetString(2);
             lastType = type == lastType ? lastType : type;
             _events.Add(new StoredEvent(lastType, reader.GetInt64(1), reader.GetInt32(3), reader.GetString(4)));
+        }
+
+        // A stream archived past its usable snapshot (e.g. after a snapshot schema change) starts with a hole.
+        var after = Snapshot?.Version ?? 0;
+        if (Version > after && (_events.Count == 0 || _events[0].StreamVersion != after + 1))
+        {
+            _events = [.. await Store.FillFromArchiveAsync(Stream, after, Version, _events, ct)];
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Serverless.EventSourcing.Postgres.Commands;
 /// A command's open transaction on one connection, holding the stream's write lock, begun and committed with plain
 /// BEGIN/COMMIT so the commit travels in the same batch as the append. Disposing an uncommitted write rolls it back.
 /// </summary>
-internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId stream, PostgresEventStore store) : CommandRead(stream), ICommandWrite
+internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId stream, PostgresEventStore store) : CommandRead(stream, store), ICommandWrite
 {
     private bool _open;
 
@@ -25,7 +25,7 @@ internal sealed class PostgresCommandWrite(NpgsqlConnection connection, StreamId
 
     public async Task<AppendResult?> CommitAsync(ExpectedVersion expected, IReadOnlyList<EventData> events, IdempotencyRecord? record, CancellationToken ct = default)
     {
-        var result = await CommandCommit.AppendAndRecordAsync(connection, begin: false, store, Stream, expected, events, record, ct);
+        var result = await CommandCommit.AppendAndRecordAsync(connection, begin: false, Store, Stream, expected, events, record, ct);
         _open = result is null;
         return result;
     }

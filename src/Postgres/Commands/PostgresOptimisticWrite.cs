@@ -13,17 +13,17 @@ namespace Serverless.EventSourcing.Postgres.Commands;
 /// the version read, so a writer that came in between makes it fail with <see cref="WrongExpectedVersionException"/>
 /// and nothing is written.
 /// </summary>
-internal sealed class PostgresOptimisticWrite(NpgsqlDataSource dataSource, StreamId stream, PostgresEventStore store) : CommandRead(stream), ICommandWrite
+internal sealed class PostgresOptimisticWrite(NpgsqlDataSource dataSource, StreamId stream, PostgresEventStore store) : CommandRead(stream, store), ICommandWrite
 {
     public async Task<AppendResult?> CommitAsync(ExpectedVersion expected, IReadOnlyList<EventData> events, IdempotencyRecord? record, CancellationToken ct = default)
     {
         if (record is null)
         {
-            return await store.AppendAsync(Stream, expected, events, AppendMetrics.CommandRace, ct);
+            return await Store.AppendAsync(Stream, expected, events, AppendMetrics.CommandRace, ct);
         }
 
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await CommandCommit.AppendAndRecordAsync(connection, begin: true, store, Stream, expected, events, record, ct);
+        return await CommandCommit.AppendAndRecordAsync(connection, begin: true, Store, Stream, expected, events, record, ct);
     }
 
     public async Task<bool> CommitRecordAsync(IdempotencyRecord record, CancellationToken ct = default)

@@ -1,6 +1,9 @@
 using System.Text;
 using Npgsql;
+using Serverless.EventSourcing.Archive;
 using Serverless.EventSourcing.Store;
+
+using Serverless.EventSourcing.Postgres.Archive;
 
 namespace Serverless.EventSourcing.Postgres.EventStore;
 
@@ -88,6 +91,7 @@ public sealed partial class PostgresEventStore
         command.CommandText = sql.ToString();
 
         var events = await ReadEnvelopesAsync(command, ct);
+        events = await WithArchivedAsync(query, events, ct);
         long? next = null;
         if (events.Count > query.Limit)
         {
@@ -97,6 +101,58 @@ public sealed partial class PostgresEventStore
 
         return new QueryPage(events, next);
     }
+
+    /// <summary>
+    /// The archived events that match, merged by position. Only segments that can overlap the page are fetched: ending
+    /// after the cursor and, when the hot page is full, starting before its last event.
+    /// </summary>
+    private async Task<List<Events.EventEnvelope>> WithArchivedAsync(EventQuery query, List<Events.EventEnvelope> hot, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(
+            $"select {ArchiveSegmentRows.Columns} from es_archive_segments where max_position > $1 and ($2::bigint is null or min_position <= $2) " +
+            "and ($3::text is null or stream_id = $3) and ($4::text is null or category = $4) " +
+            "and ($5::timestamptz is null or last_created_at >= $5) and ($6::timestamptz is null or first_created_at <= $6) order by min_position");
+        command.Parameters.AddWithValue(query.AfterPosition);
+        command.Parameters.Add(new NpgsqlParameter { Value = hot.Count > query.Limit ? hot[^1].GlobalPosition : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.StreamId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+        List<ArchiveSegment> segments;
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            segments = await ArchiveSegmentRows.ReadAllAsync(reader, ct);
+        }
+
+        if (segments.Count == 0)
+        {
+            return hot;
+        }
+
+        var upper = hot.Count > query.Limit ? hot[^1].GlobalPosition : long.MaxValue;
+        var archived = new List<Events.EventEnvelope>();
+        foreach (var segment in segments)
+        {
+            archived.AddRange((await _archive.LoadAsync(segment, ct)).Where(e => e.Position <= upper && Matches(query, e)).Select(e => e.ToEnvelope()));
+        }
+
+        archived.Sort((a, b) => a.GlobalPosition.CompareTo(b.GlobalPosition));
+        return Merge(archived, hot, (a, b) => a.GlobalPosition.CompareTo(b.GlobalPosition), query.Limit + 1);
+    }
+
+    /// <summary>The filter of <see cref="QueryAsync"/> for an archived event (the SQL above says the same for hot rows).</summary>
+    private static bool Matches(EventQuery q, ArchivedEvent e) =>
+        e.Position > q.AfterPosition
+        && (q.StreamId is null || e.StreamId == q.StreamId)
+        && (q.Category is null || e.Category == q.Category)
+        && (q.EventTypes is not { Count: > 0 } types || types.Contains(e.Type))
+        && (q.CorrelationId is null || e.CorrelationId == q.CorrelationId)
+        && (q.Principal is null || e.Principal == q.Principal)
+        && (q.Visible is not { } visible || visible.Allows(e.Category, e.Type))
+        && (q.From is not { } from || e.CreatedAt >= from)
+        && (q.To is not { } to || e.CreatedAt <= to)
+        && (q.FromVersion is not { } fv || e.Version >= fv)
+        && (q.ToVersion is not { } tv || e.Version <= tv);
 
     /// <summary>
     /// Only events the reader may see: listed categories with every type, listed categories with some types, and (with a

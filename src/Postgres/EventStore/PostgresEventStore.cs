@@ -1,13 +1,27 @@
 using Npgsql;
 using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Postgres.Archive;
+using Serverless.EventSourcing.Retention;
 using Serverless.EventSourcing.Store;
 
 namespace Serverless.EventSourcing.Postgres.EventStore;
 
 /// <summary>The PostgreSQL event store. Split by concern into partial files.</summary>
 /// <param name="signal">Pulsed after every committed append, to wake local catch-up loops at once.</param>
-public sealed partial class PostgresEventStore(NpgsqlDataSource dataSource, EventStoreLimits limits, Serverless.EventSourcing.Projections.AppendSignal? signal = null) : IEventStore
+/// <param name="archive">Reads archived segments (null: a reader without storage, which fails on archived streams).</param>
+/// <param name="retention">Category retention policies (null: none).</param>
+public sealed partial class PostgresEventStore(
+    NpgsqlDataSource dataSource,
+    EventStoreLimits limits,
+    Serverless.EventSourcing.Projections.AppendSignal? signal = null,
+    ArchiveReader? archive = null,
+    RetentionPolicies? retention = null,
+    TimeProvider? time = null) : IEventStore
 {
+    private readonly ArchiveReader _archive = archive ?? new ArchiveReader(dataSource, null, 1);
+    private readonly RetentionPolicies _retention = retention ?? RetentionPolicies.None;
+    private readonly TimeProvider _time = time ?? TimeProvider.System;
+
     internal const string EnvelopeColumns =
         "event_id, stream_id, category, event_type, stream_version, global_position, data::text, metadata::text, schema_version, correlation_id, created_at";
 

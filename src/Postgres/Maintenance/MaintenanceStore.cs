@@ -1,5 +1,6 @@
 using Npgsql;
 using Serverless.EventSourcing.Maintenance;
+using Serverless.EventSourcing.Retention;
 
 namespace Serverless.EventSourcing.Postgres.Maintenance;
 
@@ -89,10 +90,10 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
     }
 
     /// <summary>
-    /// Hard-deletes a tombstoned stream in one transaction under its append lock: events, snapshots, projection
-    /// checkpoints and the stream row, recording the purge. Returns the number of events removed (null if it was not purgeable).
+    /// Hard-deletes a tombstoned stream in one transaction under its append lock: events, archive manifest rows, snapshots,
+    /// projection checkpoints and the stream row, recording the purge. Null if it was not purgeable.
     /// </summary>
-    public async Task<long?> PurgeStreamAsync(string streamId, TimeSpan retention, CancellationToken ct)
+    public async Task<StreamPurge?> PurgeStreamAsync(string streamId, TimeSpan retention, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
@@ -103,12 +104,49 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
         }
 
         var count = await connection.ScalarAsync<long>(tx, "with gone as (delete from es_events where stream_id = $1 returning 1) select count(*) from gone", ct, streamId);
+        var blobs = new List<string>();
+        await using (var archived = new NpgsqlCommand("delete from es_archive_segments where stream_id = $1 returning blob_name, event_count", connection, tx))
+        {
+            archived.Parameters.AddWithValue(streamId);
+            await using var reader = await archived.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                blobs.Add(reader.GetString(0));
+                count += reader.GetInt32(1);
+            }
+        }
+
         await connection.ExecuteAsync(tx, "delete from es_snapshots where stream_id = $1", ct, streamId);
         await connection.ExecuteAsync(tx, "delete from es_projection_checkpoints where stream_id = $1", ct, streamId);
         await connection.ExecuteAsync(tx, "insert into es_purge_log (stream_id, event_count, deleted_at) select stream_id, $2, deleted_at from es_streams where stream_id = $1", ct, streamId, count);
         await connection.ExecuteAsync(tx, "delete from es_streams where stream_id = $1", ct, streamId);
         await tx.CommitAsync(ct);
-        return count;
+        return new StreamPurge(count, blobs);
+    }
+
+    public async Task<int> DeleteOutsidePolicyAsync(IReadOnlyDictionary<string, StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(categories);
+        ArgumentNullException.ThrowIfNull(aggregateCategories);
+        // The rule of StreamPolicy.Keeps in SQL: a stream's own fields over its category's; hidden are versions below
+        // truncate_before, at or below version - max_count, and events older than max_age. Aggregates keep everything
+        // above their newest snapshot, which their loads fold from.
+        await using var command = dataSource.CreateCommand(
+            "with cat as (select * from unnest($1::text[], $2::bigint[], $3::bigint[]) as c(category, max_count, max_age)), " +
+            "s as (select st.stream_id, st.version, st.truncate_before as tb, coalesce(st.max_count, cat.max_count) as mc, coalesce(st.max_age_seconds, cat.max_age) as ma, " +
+            "case when st.category = any($4) then st.snapshot_version else 9223372036854775807 end as cap " +
+            "from es_streams st left join cat on cat.category = st.category " +
+            "where st.max_count is not null or st.max_age_seconds is not null or st.truncate_before is not null or cat.category is not null) " +
+            "delete from es_events where global_position in (select e.global_position from s join es_events e on e.stream_id = s.stream_id " +
+            "where e.stream_version <= s.cap and (e.stream_version < coalesce(s.tb, 0) or e.stream_version <= s.version - s.mc " +
+            "or e.created_at < now() - make_interval(secs => s.ma)) limit $5)");
+        var names = categories.Keys.ToArray();
+        command.Parameters.AddWithValue(names);
+        command.Parameters.Add(new NpgsqlParameter { Value = names.Select(n => categories[n].MaxCount).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.Add(new NpgsqlParameter { Value = names.Select(n => categories[n].MaxAge is { } age ? (long?)(long)age.TotalSeconds : null).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint });
+        command.Parameters.AddWithValue(aggregateCategories.ToArray());
+        command.Parameters.AddWithValue(limit);
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     private static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand command, CancellationToken ct)

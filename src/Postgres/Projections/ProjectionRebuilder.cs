@@ -27,7 +27,10 @@ public sealed class ProjectionRebuilder(
         var started = await connection.ScalarAsync<string>(tx,
             "insert into es_projection_rebuilds as r (name, status, total, category, from_time, to_time) " +
             "select $1, 'running', (select count(*) from es_events where category = any($2) and ($3::text is null or category = $3) " +
-            "  and ($4::timestamptz is null or created_at >= $4) and ($5::timestamptz is null or created_at <= $5)), $3, $4, $5 " +
+            "  and ($4::timestamptz is null or created_at >= $4) and ($5::timestamptz is null or created_at <= $5)) " +
+            // Archived events count by whole segment (progress only: a time filter may take part of one).
+            "  + (select coalesce(sum(event_count), 0) from es_archive_segments where category = any($2) and ($3::text is null or category = $3) " +
+            "  and ($4::timestamptz is null or last_created_at >= $4) and ($5::timestamptz is null or first_created_at <= $5)), $3, $4, $5 " +
             "on conflict (name) do update set status = 'running', cursor_tx = '0', cursor_position = 0, processed = 0, total = excluded.total, " +
             "  category = excluded.category, from_time = excluded.from_time, to_time = excluded.to_time, started_at = now(), finished_at = null, error = null " +
             "  where r.status <> 'running' returning name",

@@ -9,9 +9,14 @@ namespace Serverless.EventSourcing.Application.Tests.Projections;
 public sealed class ProjectionHarness
 {
     public ProjectionHarness(PostgresDatabase db, params IProjection[] extra)
+        : this(db, new BankServices(db.DataSource), extra)
+    {
+    }
+
+    public ProjectionHarness(PostgresDatabase db, BankServices bank, params IProjection[] extra)
     {
         Db = db;
-        Bank = new BankServices(db.DataSource);
+        Bank = bank;
         var events = Bank.Registry.Events;
         Projections = [new BalancesProjection(events), new StatementProjection(events), new DailyTotalsProjection(events), .. extra];
         Options = new ProjectionOptions { BatchSize = 50, FirstRetryDelay = TimeSpan.FromMilliseconds(1) };

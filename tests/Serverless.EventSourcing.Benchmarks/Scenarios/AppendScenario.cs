@@ -81,10 +81,10 @@ public static class AppendScenario
     }
 
     /// <summary>Single-event appends to distinct streams after a warm-up: events/s, latencies, commits/s, and the wait profile when sampled.</summary>
-    private static async Task<(double Rate, Latencies Latencies, double CommitsPerSecond, string Waits)> AppendsAsync(
-        BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker)
+    internal static async Task<(double Rate, Latencies Latencies, double CommitsPerSecond, string Waits)> AppendsAsync(
+        BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker, string prefix = "bench")
     {
-        await Warmup(store);
+        await Warmup(store, prefix);
         if (BenchmarkDatabase.SampleWaits)
         {
             await WaitProfile.ResetAsync(db);
@@ -100,7 +100,7 @@ public static class AppendScenario
 
         var latencies = new Latencies();
         var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
-            latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"bench-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
+            latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"{prefix}-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
         var waits = BenchmarkDatabase.SampleWaits ? $"; waits: {await WaitProfile.ReadAsync(db)}" : "";
         var seconds = writers * perWorker / rate;
         return (rate, latencies, (await db.CommitsAsync() - commitsBefore) / seconds, waits);
@@ -108,11 +108,11 @@ public static class AppendScenario
 
     private static EventData NewEvent() => new("Deposited", Data, new EventMetadata { CorrelationId = Guid.NewGuid().ToString() });
 
-    private static async Task Warmup(PostgresEventStore store)
+    private static async Task Warmup(PostgresEventStore store, string prefix)
     {
         for (var i = 0; i < 200; i++)
         {
-            await store.AppendAsync(StreamId.Parse($"warm-{i}"), ExpectedVersion.NoStream, [NewEvent()]);
+            await store.AppendAsync(StreamId.Parse($"warm{prefix}-{i}"), ExpectedVersion.NoStream, [NewEvent()]);
         }
     }
 

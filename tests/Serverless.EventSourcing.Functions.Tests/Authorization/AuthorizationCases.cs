@@ -21,6 +21,7 @@ public static class AuthorizationCases
         ["StreamExists"] = async h => Case(new Request(HttpMethod.Head, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}"), HttpStatusCode.OK),
         ["GetStreamVersion"] = async h => Case(new Request(HttpMethod.Get, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}/version"), HttpStatusCode.OK),
         ["DeleteStream"] = async h => Case(new Request(HttpMethod.Delete, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}"), HttpStatusCode.OK),
+        ["SetStreamPolicy"] = async h => Case(new Request(HttpMethod.Put, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}/policy", new { maxCount = 5 }), HttpStatusCode.OK),
         ["SubscribeStream"] = async h => Case(new Request(HttpMethod.Get, $"/api/streams/{await h.Client.AppendOneAsync($"note-{Api.NewId()}")}/live?fromVersion=1", EventStream: true), HttpStatusCode.OK),
         ["SubscribeEvents"] = _ => Ok(new Request(HttpMethod.Get, "/api/events/live", EventStream: true), HttpStatusCode.OK),
         // A plain GET of a WebSocket route, once let in: 426 on the local host (upgrade required), 400 on the Functions

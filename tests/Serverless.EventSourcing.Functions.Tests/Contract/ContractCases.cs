@@ -42,6 +42,41 @@ public static class ContractCases
             Assert.Equal(1, (await response.ProblemAsync(HttpStatusCode.Conflict, "concurrency-conflict")).GetProperty("currentVersion").GetInt64());
             Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/{stream}")).Headers.ETag?.Tag);
         },
+        ["a stream's retention policy hides old events at once, shows in its metadata, and bad or breaking policies change nothing"] = async host =>
+        {
+            var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");
+            for (var i = 0; i < 4; i++)
+            {
+                await host.Client.AppendOneAsync(stream);
+            }
+
+            var set = await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/{stream}/policy", new { maxCount = 2 });
+            Assert.Equal(HttpStatusCode.OK, set.StatusCode);
+            Assert.Equal(2, (await set.JsonAsync()).GetProperty("policy").GetProperty("maxCount").GetInt64());
+            var read = await (await host.Client.GetAsync($"/api/streams/{stream}/events")).JsonAsync();
+            Assert.Equal([4L, 5], read.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("streamVersion").GetInt64()));
+            var info = await (await host.Client.GetAsync($"/api/streams/{stream}")).JsonAsync();
+            Assert.Equal(2, info.GetProperty("effectivePolicy").GetProperty("maxCount").GetInt64());
+            Assert.Equal(JsonValueKind.Null, info.GetProperty("policy").GetProperty("truncateBefore").ValueKind);
+            Assert.Equal(0, info.GetProperty("archivedVersion").GetInt64());
+
+            await (await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/{stream}/policy", new { maxCount = 0 })).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            await (await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/{stream}/policy", new { maxCount = 3, keep = "all" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            await (await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/{stream}/policy", new { maxAgeSeconds = "1 day" })).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            await (await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/note-{Api.NewId()}/policy", new { maxCount = 3 })).ProblemAsync(HttpStatusCode.NotFound);
+            Assert.Equal(2, (await (await host.Client.GetAsync($"/api/streams/{stream}")).JsonAsync()).GetProperty("policy").GetProperty("maxCount").GetInt64());
+
+            // The bank's projections follow accounts: a policy there would make their rebuilds differ.
+            var account = await host.Client.OpenAccountAsync(deposit: 5);
+            var refused = await (await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/account-{account}/policy", new { maxCount = 1 })).ProblemAsync(HttpStatusCode.Conflict, "retention-refused");
+            Assert.Contains("balances", refused.GetProperty("projections").EnumerateArray().Select(p => p.GetString()));
+            Assert.Equal(JsonValueKind.Null, (await (await host.Client.GetAsync($"/api/streams/account-{account}")).JsonAsync()).GetProperty("policy").GetProperty("maxCount").ValueKind);
+            Assert.Equal(2, (await (await host.Client.GetAsync($"/api/streams/account-{account}/events")).JsonAsync()).GetProperty("events").GetArrayLength());
+
+            var cleared = await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/{stream}/policy", new { });
+            Assert.Equal(JsonValueKind.Null, (await cleared.JsonAsync()).GetProperty("policy").GetProperty("maxCount").ValueKind);
+            Assert.Equal(5, (await (await host.Client.GetAsync($"/api/streams/{stream}/events")).JsonAsync()).GetProperty("events").GetArrayLength());
+        },
         ["a stale If-Match is 412 with currentVersion and writes nothing"] = async host =>
         {
             var stream = await host.Client.AppendOneAsync($"note-{Api.NewId()}");

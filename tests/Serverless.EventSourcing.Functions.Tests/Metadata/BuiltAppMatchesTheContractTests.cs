@@ -18,8 +18,8 @@ public sealed class BuiltAppMatchesTheContractTests
     [Fact]
     public void Every_function_of_the_app_is_in_the_metadata()
     {
-        // Routes + fallback + 4 timers + orchestrator + activity (+ the two Kafka triggers when they are built).
-        var expected = ApiRoutes.All.Count + 1 + 4 + 2 + (BuiltApp.KafkaTriggerExcluded ? 0 : 2);
+        // Routes + fallback + 5 timers (snapshot, cleanup, archive, relay, rebuild) + orchestrator + activity (+ the two Kafka triggers when they are built).
+        var expected = ApiRoutes.All.Count + 1 + 5 + 2 + (BuiltApp.KafkaTriggerExcluded ? 0 : 2);
 
         Assert.Equal(expected, _functions.Count);
         Assert.Equal(_functions.Count, _functions.Select(f => f.Name).Distinct().Count());

@@ -17,7 +17,34 @@ public sealed record MultiStreamAppendResponse(IReadOnlyList<AppendResponse> App
 public sealed record StreamPageResponse(string StreamId, long Version, string Direction, IReadOnlyList<EventEnvelope> Events, long? NextVersion);
 
 /// <summary>A stream's metadata.</summary>
-public sealed record StreamInfoResponse(string StreamId, string Category, long Version, DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool Deleted, DateTimeOffset? DeletedAt);
+/// <param name="Policy">The stream's own retention policy (set with PUT streams/{streamId}/policy).</param>
+/// <param name="EffectivePolicy">The policy in force: the stream's own fields over its category's settings.</param>
+/// <param name="ArchivedVersion">Events up to this version are in the archive (0: none); every read still returns them.</param>
+public sealed record StreamInfoResponse(
+    string StreamId,
+    string Category,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    bool Deleted,
+    DateTimeOffset? DeletedAt,
+    StreamPolicyBody Policy,
+    StreamPolicyBody EffectivePolicy,
+    long ArchivedVersion);
+
+/// <summary>
+/// A retention policy, as KurrentDB defines its stream metadata: keep at most <paramref name="MaxCount"/> of the newest
+/// events, none older than <paramref name="MaxAgeSeconds"/>, none below version <paramref name="TruncateBefore"/>. A null
+/// field does not limit (in a stream's own policy: its category's setting applies). Also the body of PUT streams/{streamId}/policy.
+/// </summary>
+public sealed record StreamPolicyBody(long? MaxCount, long? MaxAgeSeconds, long? TruncateBefore)
+{
+    public static StreamPolicyBody From(Serverless.EventSourcing.Retention.StreamPolicy policy)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        return new(policy.MaxCount, policy.MaxAge is { } age ? (long)age.TotalSeconds : null, policy.TruncateBefore);
+    }
+}
 
 /// <summary>A stream's version (also the ETag).</summary>
 public sealed record StreamVersionResponse(string StreamId, long Version, bool Deleted);

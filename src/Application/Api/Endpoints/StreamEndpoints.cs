@@ -1,14 +1,16 @@
 using System.Net;
 using Serverless.EventSourcing.Application.Api.Contracts;
+using Serverless.EventSourcing.Application.Retention;
 using Serverless.EventSourcing.Application.Security;
 using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Retention;
 using Serverless.EventSourcing.Store;
 using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
-/// <summary>Raw stream routes: append, read, metadata, version, tombstone.</summary>
-public sealed class StreamEndpoints(IEventStore store, IEventProtector protector) : IApiEndpoints
+/// <summary>Raw stream routes: append, read, metadata, version, retention policy, tombstone.</summary>
+public sealed class StreamEndpoints(IEventStore store, IEventProtector protector, RetentionGuard guard, RetentionPolicies retention) : IApiEndpoints
 {
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
@@ -20,6 +22,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         handlers["StreamExists"] = ExistsAsync;
         handlers["GetStreamVersion"] = VersionAsync;
         handlers["DeleteStream"] = DeleteAsync;
+        handlers["SetStreamPolicy"] = SetPolicyAsync;
     }
 
     private async Task<ApiResponse> AppendAsync(ApiContext context)
@@ -104,9 +107,38 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         var info = await store.GetStreamAsync(stream, context.Cancellation);
         return info is null
             ? NotFound(stream)
-            : ApiResponse.Of(HttpStatusCode.OK, new StreamInfoResponse(info.StreamId, info.Category, info.Version, info.CreatedAt, info.UpdatedAt, info.IsDeleted, info.DeletedAt))
-                .WithETag(info.Version);
+            : ApiResponse.Of(HttpStatusCode.OK, Info(info)).WithETag(info.Version);
     }
+
+    /// <summary>Replaces the stream's own policy (an empty body or <c>{}</c> clears it); the category's settings fill its null fields.</summary>
+    private async Task<ApiResponse> SetPolicyAsync(ApiContext context)
+    {
+        var stream = StreamId.Parse(context.Route("streamId"));
+        await context.Access.StreamAsync(Permission.Operate, stream, context.Cancellation);
+        var policy = PolicyRequest.Parse(await context.ReadJsonAsync());
+        var info = await store.GetStreamAsync(stream, context.Cancellation);
+        if (info is null)
+        {
+            return NotFound(stream);
+        }
+
+        if (info.IsDeleted)
+        {
+            return Gone(stream);
+        }
+
+        if (guard.Refusal(stream.Category, retention.Effective(stream.Category, policy), info.SnapshotVersion) is { } refusal)
+        {
+            return ApiResponse.Problem(Problem.RetentionRefused(refusal, guard.ProjectionsNeeding(stream.Category)));
+        }
+
+        var updated = await store.SetPolicyAsync(stream, policy, context.Cancellation);
+        return updated is null ? NotFound(stream) : ApiResponse.Of(HttpStatusCode.OK, Info(updated)).WithETag(updated.Version);
+    }
+
+    private StreamInfoResponse Info(StreamInfo info) => new(
+        info.StreamId, info.Category, info.Version, info.CreatedAt, info.UpdatedAt, info.IsDeleted, info.DeletedAt,
+        StreamPolicyBody.From(info.Policy), StreamPolicyBody.From(retention.Effective(info.Category, info.Policy)), info.ArchivedVersion);
 
     private async Task<ApiResponse> ExistsAsync(ApiContext context)
     {

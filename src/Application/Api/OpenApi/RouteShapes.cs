@@ -33,6 +33,7 @@ internal static class RouteShapes
         ["StreamExists"] = new() { NoBody = true, ETag = true, SuccessDescription = "The stream exists (404: it does not; 410: deleted)", Errors = [404, 410] },
         ["GetStreamVersion"] = new() { Answer = typeof(StreamVersionResponse), ETag = true, Errors = [404] },
         ["DeleteStream"] = new() { Parameters = [P.IfMatch], Answer = typeof(StreamDeletedResponse), Errors = [404, 409, 412] },
+        ["SetStreamPolicy"] = new() { Body = typeof(StreamPolicyBody), Answer = typeof(StreamInfoResponse), Errors = [404, 409, 410, .. BodyErrors] },
         ["SubscribeStream"] = new() { Parameters = [P.FromVersion, P.LastEventId, P.LastEventIdQuery], EventStream = true, Errors = [410] },
         ["SubscribeEvents"] = new() { Parameters = [P.Category, P.EventType, P.AfterPosition, P.LastEventId, P.LastEventIdQuery], EventStream = true },
         ["SubscribeStreamSocket"] = new() { Parameters = [P.FromVersion, P.LastEventIdQuery], WebSocket = true, Errors = [410, 426] },
