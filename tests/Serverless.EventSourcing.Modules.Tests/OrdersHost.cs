@@ -21,6 +21,8 @@ public class OrdersHost : IAsyncLifetime
 
     public PostgresDatabase Database => _database;
 
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("Not started.");
+
     /// <summary>Every line the host logged.</summary>
     public LogCapture Logs { get; } = new();
 

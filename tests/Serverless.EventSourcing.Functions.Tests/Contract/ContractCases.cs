@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+
 namespace Serverless.EventSourcing.Functions.Tests.Contract;
 
 /// <summary>
@@ -41,6 +43,52 @@ public static class ContractCases
             var response = await host.Client.PostAsync($"/api/streams/{stream}/events", Api.Json(new { expectedVersion = 5, events = new[] { new { type = "noted", data = new { } } } }));
             Assert.Equal(1, (await response.ProblemAsync(HttpStatusCode.Conflict, "concurrency-conflict")).GetProperty("currentVersion").GetInt64());
             Assert.Equal("\"1\"", (await host.Client.GetAsync($"/api/streams/{stream}")).Headers.ETag?.Tag);
+        },
+        ["an archived stream reads the same through every route, reports its archived version, and takes appends after it"] = async host =>
+        {
+            var stream = $"{Hosts.ApiHost.ArchivedCategory}-{Api.NewId()}";
+            var correlation = "arch-" + Api.NewId();
+            for (var i = 0; i < 3; i++)
+            {
+                var events = Enumerable.Range(0, 10).Select(n => new { type = n % 2 == 0 ? "noted" : "counted", data = new { n = i * 10 + n + 1 } }).ToArray();
+                Assert.Equal(HttpStatusCode.Created, (await host.Client.SendAsync(HttpMethod.Post, $"/api/streams/{stream}/events", new { events }, ("x-correlation-id", correlation))).StatusCode);
+            }
+
+            string[] routes =
+            [
+                $"/api/streams/{stream}/events",
+                $"/api/streams/{stream}/events?fromVersion=7&limit=5",
+                $"/api/streams/{stream}/events?direction=backward&limit=4",
+                $"/api/events?category={Hosts.ApiHost.ArchivedCategory}&limit=7",
+                $"/api/events?correlationId={correlation}&eventType=counted",
+            ];
+            async Task<List<string>> ReadAllAsync()
+            {
+                var bodies = new List<string>();
+                foreach (var route in routes)
+                {
+                    var response = await host.Client.GetAsync(route);
+                    Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+                    var body = await response.JsonAsync();
+                    bodies.Add(body.GetProperty("events").GetRawText());
+                }
+
+                var replay = await host.Client.PostAsync("/api/replay", Api.Json(new { streamId = stream }));
+                bodies.Add((await replay.JsonAsync()).GetProperty("events").GetRawText());
+                return bodies;
+            }
+
+            var before = await ReadAllAsync();
+            var run = await host.Services.GetRequiredService<Application.Jobs.MaintenanceJobs>().RunArchiveJobAsync(default);
+            Assert.Equal("completed", run.Status);
+            var info = await (await host.Client.GetAsync($"/api/streams/{stream}")).JsonAsync();
+            Assert.Equal(30, info.GetProperty("archivedVersion").GetInt64());
+            Assert.Equal(before, await ReadAllAsync());
+
+            var next = await host.Client.PostAsync($"/api/streams/{stream}/events", Api.Json(new { expectedVersion = 30, events = new[] { new { type = "noted", data = new { n = 31 } } } }));
+            Assert.Equal(31, (await next.JsonAsync()).GetProperty("nextExpectedVersion").GetInt64());
+            var all = await (await host.Client.GetAsync($"/api/streams/{stream}/events")).JsonAsync();
+            Assert.Equal(Enumerable.Range(1, 31).Select(v => (long)v), all.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("streamVersion").GetInt64()));
         },
         ["a stream's retention policy hides old events at once, shows in its metadata, and bad or breaking policies change nothing"] = async host =>
         {

@@ -34,6 +34,9 @@ public abstract class ApiHost : IAsyncLifetime
         ["audit"] = ("audit-" + Guid.NewGuid().ToString("N"), "auditor"),
     };
 
+    /// <summary>The category the hosts' archive job takes (every stream of it, at once).</summary>
+    public const string ArchivedCategory = "archived";
+
     private readonly PostgresDatabase _database = new();
     private WebApplication? _app;
 
@@ -56,6 +59,7 @@ public abstract class ApiHost : IAsyncLifetime
     {
         await _database.InitializeAsync();
         var redis = await RedisServer.GetSharedAsync();
+        var azurite = await AzuriteServer.GetSharedAsync();
         Issuer = await CreateIssuerAsync();
         var settings = new Dictionary<string, string?>
         {
@@ -70,6 +74,11 @@ public abstract class ApiHost : IAsyncLifetime
             ["Auth:Audiences"] = OidcIssuer.Audience,
             ["Auth:RequireHttpsMetadata"] = "false",
             ["Auth:MetadataRefreshSeconds"] = "1",
+            // The archive on Azurite, a container per host; streams of 'archived' go as soon as the job runs.
+            ["Archive:ConnectionString"] = azurite.ConnectionString,
+            ["Archive:Container"] = "archive-" + Guid.NewGuid().ToString("N")[..20],
+            ["Archive:Categories"] = ArchivedCategory,
+            ["Archive:AfterDays"] = "0",
         };
         foreach (var (key, value) in TestMasterKeys.Settings)
         {

@@ -5,7 +5,7 @@ namespace Serverless.EventSourcing.Modules.Tests.PersonalData;
 /// <summary>
 /// Erasure is provable: a subject's data written through commands, a raw append, a saga and projections is found in
 /// plain text before erasure only where a read model declared it keeps plain values, and after erasure nowhere: not
-/// in a pg_dump of the whole database, not in Redis, not on the Kafka topic, not in any read model. Reads show the
+/// in a pg_dump of the whole database, not in Redis, not on the Kafka topic, not in the archive, not in any read model. Reads show the
 /// erasure marker, aggregates still fold, rebuilds still run, other subjects keep their data.
 /// </summary>
 public sealed class PersonalDataProofTests(PersonalDataHost host) : IClassFixture<PersonalDataHost>
@@ -48,6 +48,13 @@ public sealed class PersonalDataProofTests(PersonalDataHost host) : IClassFixtur
         await host.EventuallyAsync($"/api/read/accounts/{rawAccount}", _ => true);
         Assert.Equal(HttpStatusCode.Created, (await host.Client.PostAsync($"/api/snapshots/account-{account}", null)).StatusCode);
 
+        // The accounts go to the archive: from here on their events are read from Blob Storage, as stored (tokens)
+        await host.ArchiveAsync();
+        Assert.Equal(0L, await host.CountAsync("select count(*) from es_events where stream_id = any($1)", (object)new[] { $"account-{account}", $"account-{rawAccount}" }));
+        var archive = await host.ArchiveContentsAsync();
+        Assert.Contains(archive, blob => blob.Contains("pd1.", StringComparison.Ordinal));
+        AssertNowhere(secrets, archive, "the archive");
+
         // The API shows the plain values (the API is open here: every caller may), decrypted from what is stored
         Assert.Equal(name, (await StateAsync($"/api/aggregates/account/{account}")).GetProperty("state").GetProperty("owner").GetString());
         Assert.Equal(address, (await StateAsync($"/api/read/orders/{order}")).GetProperty("shippingAddress").GetString());
@@ -85,6 +92,7 @@ public sealed class PersonalDataProofTests(PersonalDataHost host) : IClassFixtur
 
         AssertNowhere(secrets, host.TopicMessages(), "the Kafka topic");
         AssertNowhere(secrets, await host.RedisContentsAsync(), "Redis");
+        Assert.Equal(archive, await host.ArchiveContentsAsync()); // not rewritten: without the key its tokens open to nothing
         Assert.Equal(0L, await host.CountAsync("select count(*) from es_snapshots where stream_id = $1", $"account-{account}"));
 
         // And reads show the marker, the aggregate still folds and takes commands, the read model was scrubbed
