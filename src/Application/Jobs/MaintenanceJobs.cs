@@ -134,10 +134,17 @@ public sealed class MaintenanceJobs(
     private async Task<bool> CleanupAsync(Dictionary<string, long> counts, DateTimeOffset deadline, CancellationToken ct)
     {
         var batch = options.BatchSize;
+        var policies = (retention ?? RetentionPolicies.None).Categories;
+        var aggregateCategories = aggregates.All.Select(a => a.Category).ToList();
         return await DrainAsync("snapshotsPruned", () => store.PruneSnapshotsAsync(options.KeepSnapshotsPerStream, batch, ct))
             && await DrainAsync("idempotencyKeysDeleted", () => store.DeleteExpiredIdempotencyKeysAsync(batch, ct))
-            && await DrainAsync("eventsOutsidePolicyDeleted", () => store.DeleteOutsidePolicyAsync(
-                (retention ?? RetentionPolicies.None).Categories, aggregates.All.Select(a => a.Category).ToList(), batch, ct))
+            && await DrainAsync("eventsOutsidePolicyDeleted", () => store.DeleteOutsidePolicyAsync(policies, aggregateCategories, batch, ct))
+            && await DrainAsync("archivedSegmentsOutsidePolicyDeleted", async () =>
+            {
+                var blobs = await store.DeleteArchivedOutsidePolicyAsync(policies, aggregateCategories, batch, ct);
+                await DeleteArchivedAsync(blobs);
+                return blobs.Count;
+            })
             && await PurgeAsync()
             && await DrainAsync("deadLettersDeleted", () => store.DeleteOldDeadLettersAsync(options.DeadLetterRetention, batch, ct))
             && await DrainAsync("sagaRunsDeleted", () => store.DeleteFinishedSagaRunsAsync(options.SagaStateRetention, batch, ct));

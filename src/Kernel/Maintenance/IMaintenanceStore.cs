@@ -31,6 +31,10 @@ public interface IMaintenanceStore
     /// category's in <paramref name="categories"/>); in <paramref name="aggregateCategories"/> never above the newest snapshot.
     /// </summary>
     Task<int> DeleteOutsidePolicyAsync(IReadOnlyDictionary<string, Retention.StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct);
+
+    /// <summary>The same for archived segments whose every event the policies hide: drops them from the manifest.</summary>
+    /// <returns>The dropped segments' blob names, to delete from the archive.</returns>
+    Task<IReadOnlyList<string>> DeleteArchivedOutsidePolicyAsync(IReadOnlyDictionary<string, Retention.StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct);
 }
 
 /// <param name="Events">Events removed, hot and archived.</param>

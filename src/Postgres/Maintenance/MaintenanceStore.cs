@@ -124,29 +124,53 @@ public sealed class MaintenanceStore(NpgsqlDataSource dataSource) : IMaintenance
         return new StreamPurge(count, blobs);
     }
 
+    // The streams a policy reaches, with the rule of StreamPolicy.Keeps in columns: a stream's own fields over its
+    // category's ($1-$3); hidden are versions below tb, at or below version - mc, and events older than ma. Aggregates
+    // ($4) keep everything above their newest snapshot (cap), which their loads fold from.
+    private const string PolicyStreamsSql =
+        "with cat as (select * from unnest($1::text[], $2::bigint[], $3::bigint[]) as c(category, max_count, max_age)), " +
+        "s as (select st.stream_id, st.version, st.truncate_before as tb, coalesce(st.max_count, cat.max_count) as mc, coalesce(st.max_age_seconds, cat.max_age) as ma, " +
+        "case when st.category = any($4) then st.snapshot_version else 9223372036854775807 end as cap " +
+        "from es_streams st left join cat on cat.category = st.category " +
+        "where st.max_count is not null or st.max_age_seconds is not null or st.truncate_before is not null or cat.category is not null) ";
+
     public async Task<int> DeleteOutsidePolicyAsync(IReadOnlyDictionary<string, StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct)
+    {
+        await using var command = PolicyCommand(
+            PolicyStreamsSql +
+            "delete from es_events where global_position in (select e.global_position from s join es_events e on e.stream_id = s.stream_id " +
+            "where e.stream_version <= s.cap and (e.stream_version < coalesce(s.tb, 0) or e.stream_version <= s.version - s.mc " +
+            "or e.created_at < now() - make_interval(secs => s.ma)) limit $5)",
+            categories, aggregateCategories, limit);
+        return await command.ExecuteNonQueryAsync(ct);
+    }
+
+    public async Task<IReadOnlyList<string>> DeleteArchivedOutsidePolicyAsync(
+        IReadOnlyDictionary<string, StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit, CancellationToken ct)
+    {
+        // A segment goes when its newest event is hidden (so are all of its others); a segment partly hidden stays.
+        await using var command = PolicyCommand(
+            PolicyStreamsSql +
+            "delete from es_archive_segments a using (select g.stream_id, g.from_version from s join es_archive_segments g on g.stream_id = s.stream_id " +
+            "where g.to_version <= s.cap and (g.to_version < coalesce(s.tb, 0) or g.to_version <= s.version - s.mc " +
+            "or g.last_created_at < now() - make_interval(secs => s.ma)) limit $5) d " +
+            "where a.stream_id = d.stream_id and a.from_version = d.from_version returning a.blob_name",
+            categories, aggregateCategories, limit);
+        return await ReadStringsAsync(command, ct);
+    }
+
+    private NpgsqlCommand PolicyCommand(string sql, IReadOnlyDictionary<string, StreamPolicy> categories, IReadOnlyCollection<string> aggregateCategories, int limit)
     {
         ArgumentNullException.ThrowIfNull(categories);
         ArgumentNullException.ThrowIfNull(aggregateCategories);
-        // The rule of StreamPolicy.Keeps in SQL: a stream's own fields over its category's; hidden are versions below
-        // truncate_before, at or below version - max_count, and events older than max_age. Aggregates keep everything
-        // above their newest snapshot, which their loads fold from.
-        await using var command = dataSource.CreateCommand(
-            "with cat as (select * from unnest($1::text[], $2::bigint[], $3::bigint[]) as c(category, max_count, max_age)), " +
-            "s as (select st.stream_id, st.version, st.truncate_before as tb, coalesce(st.max_count, cat.max_count) as mc, coalesce(st.max_age_seconds, cat.max_age) as ma, " +
-            "case when st.category = any($4) then st.snapshot_version else 9223372036854775807 end as cap " +
-            "from es_streams st left join cat on cat.category = st.category " +
-            "where st.max_count is not null or st.max_age_seconds is not null or st.truncate_before is not null or cat.category is not null) " +
-            "delete from es_events where global_position in (select e.global_position from s join es_events e on e.stream_id = s.stream_id " +
-            "where e.stream_version <= s.cap and (e.stream_version < coalesce(s.tb, 0) or e.stream_version <= s.version - s.mc " +
-            "or e.created_at < now() - make_interval(secs => s.ma)) limit $5)");
+        var command = dataSource.CreateCommand(sql);
         var names = categories.Keys.ToArray();
         command.Parameters.AddWithValue(names);
         command.Parameters.Add(new NpgsqlParameter { Value = names.Select(n => categories[n].MaxCount).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint });
         command.Parameters.Add(new NpgsqlParameter { Value = names.Select(n => categories[n].MaxAge is { } age ? (long?)(long)age.TotalSeconds : null).ToArray(), NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Array | NpgsqlTypes.NpgsqlDbType.Bigint });
         command.Parameters.AddWithValue(aggregateCategories.ToArray());
         command.Parameters.AddWithValue(limit);
-        return await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 
     private static async Task<IReadOnlyList<string>> ReadStringsAsync(NpgsqlCommand command, CancellationToken ct)

@@ -41,6 +41,29 @@ public class RetentionPolicyTests(BankDatabase db) : IClassFixture<BankDatabase>
     }
 
     [Fact]
+    public async Task Cleanup_drops_archived_segments_the_policy_hides_entirely_and_deletes_their_blobs()
+    {
+        var category = ArchiveHarness.NewCategory();
+        var h = await ArchiveHarness.CreateAsync(db, category);
+        var stream = await h.StreamWithEventsAsync(category, 250);
+        await h.Jobs.RunArchiveJobAsync(default);
+        var first = await db.ScalarAsync<string>("select blob_name from es_archive_segments where stream_id = $1 and from_version = 1", stream.Value);
+        Assert.True((await h.Container.GetBlobClient(first).ExistsAsync()).Value);
+
+        await h.Store.SetPolicyAsync(stream, new StreamPolicy(MaxCount: 60));
+        Assert.Equal(Enumerable.Range(191, 60).Select(v => (long)v), Versions(await h.ReadAllForwardAsync(stream, 25)));
+        var run = await h.Jobs.RunCleanupJobAsync(default);
+
+        // 1-100 is wholly hidden and goes; 101-200 is partly visible and stays; 201-250 is visible.
+        Assert.Equal(1, run.Counts["archivedSegmentsOutsidePolicyDeleted"]);
+        Assert.Equal(150L, await h.ArchivedCountAsync(stream));
+        Assert.False((await h.Container.GetBlobClient(first).ExistsAsync()).Value);
+        Assert.False((await h.Container.GetBlobClient(Serverless.EventSourcing.Archive.ArchiveSegmentFile.ManifestName(first)).ExistsAsync()).Value);
+        Assert.Equal(Enumerable.Range(191, 60).Select(v => (long)v), Versions(await h.ReadAllForwardAsync(stream, 25)));
+        Assert.DoesNotContain(await h.ReadLogOfAsync(category), e => e.StreamVersion <= 100);
+    }
+
+    [Fact]
     public async Task A_category_policy_applies_to_its_streams_and_a_stream_field_overrides_it()
     {
         var category = ArchiveHarness.NewCategory();
