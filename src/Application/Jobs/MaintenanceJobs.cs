@@ -208,7 +208,7 @@ public sealed class MaintenanceJobs(
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
-                    logger.LogWarning(ex, "Could not delete archived segment {Blob} of a purged stream; it is no longer referenced", blob);
+                    logger.LogWarning(ex, "Could not delete archived segment {Blob}; the manifest no longer lists it, so it is an orphan no read reaches", blob);
                 }
             }
         }
