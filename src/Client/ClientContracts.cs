@@ -29,6 +29,28 @@ public sealed record AppendResult(string StreamId, long NextExpectedVersion, IRe
 /// <summary>A page of a stream; <see cref="NextVersion"/> is where the next page starts, null on the last.</summary>
 public sealed record StreamPage(string StreamId, long Version, string Direction, IReadOnlyList<RecordedEvent> Events, long? NextVersion);
 
+/// <summary>A stream's metadata (GET streams/{streamId}).</summary>
+/// <param name="Policy">The stream's own retention policy.</param>
+/// <param name="EffectivePolicy">The policy in force: the stream's fields over its category's settings.</param>
+/// <param name="ArchivedVersion">Events up to this version are in the archive (0: none); reads still return them.</param>
+public sealed record StreamInfo(
+    string StreamId,
+    string Category,
+    long Version,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt,
+    bool Deleted,
+    DateTimeOffset? DeletedAt,
+    StreamPolicy Policy,
+    StreamPolicy EffectivePolicy,
+    long ArchivedVersion);
+
+/// <summary>A retention policy: keep at most <paramref name="MaxCount"/> newest events, none older than <paramref name="MaxAgeSeconds"/>, none below <paramref name="TruncateBefore"/>; null does not limit.</summary>
+public sealed record StreamPolicy(long? MaxCount = null, long? MaxAgeSeconds = null, long? TruncateBefore = null)
+{
+    public static StreamPolicy None { get; } = new();
+}
+
 /// <summary>A command's accepted outcome: the stream's version after it, and the events it recorded.</summary>
 public sealed record CommandOutcome(string StreamId, long Version, IReadOnlyList<CommandEventInfo> Events, string? CommandId, bool Replayed);
 

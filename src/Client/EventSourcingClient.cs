@@ -60,6 +60,20 @@ public sealed class EventSourcingClient(HttpClient http)
         }
     }
 
+    /// <summary>A stream's metadata: its version, its own and its effective retention policy, and how far it is archived.</summary>
+    /// <exception cref="NotFoundException">The stream does not exist.</exception>
+    public Task<StreamInfo> GetStreamAsync(string streamId, CancellationToken cancellationToken = default) =>
+        SendAsync<StreamInfo>(new HttpRequestMessage(HttpMethod.Get, $"{Prefix}streams/{Uri.EscapeDataString(streamId)}"), cancellationToken);
+
+    /// <summary>Replaces the stream's own retention policy (<see cref="StreamPolicy.None"/> clears it; needs <c>operate</c>).</summary>
+    /// <exception cref="ApiProblemException">409 <c>retention-refused</c>: the policy would break an aggregate or a projection's rebuild; <see cref="ApiProblemException.Problem"/> names the projections.</exception>
+    public async Task<StreamInfo> SetStreamPolicyAsync(string streamId, StreamPolicy policy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        var request = new HttpRequestMessage(HttpMethod.Put, $"{Prefix}streams/{Uri.EscapeDataString(streamId)}/policy") { Content = JsonContent.Create(policy, options: Json) };
+        return await SendAsync<StreamInfo>(request, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs <paramref name="command"/> on aggregate <paramref name="aggregateType"/> <paramref name="id"/>; the body is the command's JSON.</summary>
     /// <exception cref="RuleViolationException">A business rule refused it.</exception>
     /// <exception cref="ConcurrencyConflictException"><see cref="CommandOptions.ExpectedVersion"/> did not hold.</exception>

@@ -5,7 +5,7 @@ using Serverless.EventSourcing.Retention;
 namespace Serverless.EventSourcing.Application.Retention;
 
 /// <summary>
-/// Refuses retention policies that would break something: an aggregate that takes no snapshots (its loads fold every
+/// Refuses retention policies that would break something: the audit trail, an aggregate that takes no snapshots (its loads fold every
 /// event), a truncation above an aggregate's newest snapshot, or a category a projection follows whose rebuild needs the
 /// removed events. Settings are checked at start-up, the API's per-stream policies per request.
 /// </summary>
@@ -20,6 +20,11 @@ public sealed class RetentionGuard(AggregateRegistry aggregates, IEnumerable<IPr
         if (policy.IsEmpty)
         {
             return null;
+        }
+
+        if (category == Security.AuditTrail.Category)
+        {
+            return "The audit trail keeps every record: a retention policy would let operators erase what they did.";
         }
 
         if (aggregates.TryGet(category, out var aggregate))

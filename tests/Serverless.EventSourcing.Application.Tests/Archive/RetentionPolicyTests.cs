@@ -130,6 +130,7 @@ public class RetentionPolicyTests(BankDatabase db) : IClassFixture<BankDatabase>
         Assert.Null(alone.Refusal("account", new StreamPolicy(TruncateBefore: 8), snapshotVersion: 7));
         Assert.Contains("take a snapshot first", alone.Refusal("account", new StreamPolicy(TruncateBefore: 9), snapshotVersion: 7), StringComparison.Ordinal);
         Assert.Null(alone.Refusal("note", new StreamPolicy(TruncateBefore: 1000)));
+        Assert.Contains("audit trail", alone.Refusal("audit", new StreamPolicy(MaxAge: TimeSpan.FromDays(365))), StringComparison.Ordinal);
         Assert.Null(guard.Refusal("account", StreamPolicy.None));
         Assert.Throws<InvalidInputException>(() => new StreamPolicy(MaxCount: 0).Validated());
         Assert.Throws<InvalidInputException>(() => new StreamPolicy(TruncateBefore: -1).Validated());

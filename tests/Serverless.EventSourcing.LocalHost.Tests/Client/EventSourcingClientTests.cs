@@ -57,6 +57,30 @@ public sealed class EventSourcingClientTests(LocalHostFixture host) : IClassFixt
         Assert.Equal(2, conflict.CurrentVersion);
         Assert.Equal(["one", "two"], (await client.ReadStreamAsync(stream)).Events.Select(e => e.DataAs<JsonElement>().GetProperty("text").GetString()));
     }
+
+    [Fact]
+    public async Task A_stream_policy_is_set_read_back_and_refused_with_typed_answers()
+    {
+        var client = Client();
+        var stream = "note-" + Guid.NewGuid().ToString("N");
+        await client.AppendAsync(stream, Enumerable.Range(1, 4).Select(n => new NewEvent("noted", new { n })));
+
+        var set = await client.SetStreamPolicyAsync(stream, new StreamPolicy(MaxCount: 2));
+        var info = await client.GetStreamAsync(stream);
+        var page = await client.ReadStreamAsync(stream);
+        var invalid = await Assert.ThrowsAsync<InvalidRequestException>(() => client.SetStreamPolicyAsync(stream, new StreamPolicy(TruncateBefore: 0)));
+        var account = Guid.NewGuid().ToString("N")[..10];
+        await client.ExecuteAsync("account", account, "open", new { owner = "Ada", currency = "EUR" });
+        var refused = await Assert.ThrowsAsync<ApiProblemException>(() => client.SetStreamPolicyAsync("account-" + account, new StreamPolicy(MaxCount: 1)));
+
+        Assert.Equal(2, set.Policy.MaxCount);
+        Assert.Equal((4L, 2L, 0L), (info.Version, info.EffectivePolicy.MaxCount!.Value, info.ArchivedVersion));
+        Assert.Equal([3L, 4], page.Events.Select(e => e.StreamVersion));
+        Assert.Equal("truncateBefore", invalid.Field);
+        Assert.Equal((HttpStatusCode.Conflict, "urn:serverless-eventsourcing:problem:retention-refused"), (refused.Status, refused.ProblemType));
+        Assert.True((await client.SetStreamPolicyAsync(stream, StreamPolicy.None)).Policy.MaxCount is null);
+        await Assert.ThrowsAsync<NotFoundException>(() => client.GetStreamAsync("note-" + Guid.NewGuid().ToString("N")));
+    }
 }
 
 /// <summary>Live subscriptions through the client on a host whose connections end after 2 s: the client resumes by itself.</summary>
