@@ -47,10 +47,16 @@ public sealed class ArchiveReader(NpgsqlDataSource dataSource, IArchiveStorage? 
         return events;
     }
 
-    public async Task<IReadOnlyList<ArchivedEvent>> LoadAsync(ArchiveSegment segment, CancellationToken ct)
+    /// <summary>The segment's events in version order.</summary>
+    public async Task<IReadOnlyList<ArchivedEvent>> LoadAsync(ArchiveSegment segment, CancellationToken ct) => (await LoadCachedAsync(segment, ct)).Events;
+
+    /// <summary>The segment's events in log order, (transaction id, position), for the gap-safe log's pages to search.</summary>
+    internal async Task<IReadOnlyList<ArchivedEvent>> LoadInLogOrderAsync(ArchiveSegment segment, CancellationToken ct) => (await LoadCachedAsync(segment, ct)).InLogOrder;
+
+    private async Task<CachedSegment> LoadCachedAsync(ArchiveSegment segment, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(segment);
-        if (_cache.TryGetValue(segment.BlobName, out IReadOnlyList<ArchivedEvent>? cached) && cached is not null)
+        if (_cache.TryGetValue(segment.BlobName, out CachedSegment? cached) && cached is not null)
         {
             return cached;
         }
@@ -81,11 +87,15 @@ public sealed class ArchiveReader(NpgsqlDataSource dataSource, IArchiveStorage? 
             throw new ArchiveUnavailableException($"Archive segment {segment.BlobName} holds {events.Count} events, its manifest says {segment.EventCount}.");
         }
 
+        var segmentEntry = new CachedSegment(events, [.. events.OrderBy(e => e.TransactionId).ThenBy(e => e.Position)]);
         // Size: the parsed strings dominate; twice the JSON text is a fair bound per event.
-        var size = events.Sum(e => 2L * (e.Data.Length + e.Metadata.Length + e.StreamId.Length + e.Type.Length) + 160);
-        _cache.Set(segment.BlobName, events, new MemoryCacheEntryOptions { Size = size });
-        return events;
+        var size = events.Sum(e => 2L * (e.Data.Length + e.Metadata.Length + e.StreamId.Length + e.Type.Length) + 200);
+        _cache.Set(segment.BlobName, segmentEntry, new MemoryCacheEntryOptions { Size = size });
+        return segmentEntry;
     }
 
     public void Dispose() => _cache.Dispose();
 }
+
+/// <summary>A parsed segment in both orders its readers need.</summary>
+internal sealed record CachedSegment(IReadOnlyList<ArchivedEvent> Events, IReadOnlyList<ArchivedEvent> InLogOrder);

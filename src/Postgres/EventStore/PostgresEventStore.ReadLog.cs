@@ -69,7 +69,11 @@ public sealed partial class PostgresEventStore
         return new LogSlice(page.Select(p => p.Event).ToList(), page.Select(p => p.Cursor).ToList(), next);
     }
 
-    /// <summary>Archived events after the cursor, below the horizon and (when the hot page is full) not past it, merged in log order.</summary>
+    /// <summary>
+    /// Archived events after the cursor, below the horizon and (when the hot page is full) not past it, merged in log
+    /// order. Each segment is searched from the cursor and gives at most a page, so a page costs segments × page, not
+    /// every archived event.
+    /// </summary>
     private async Task<List<(LogCursor Cursor, EventEnvelope Event)>> WithArchivedAsync(
         List<(LogCursor Cursor, EventEnvelope Event)> hot, List<ArchiveSegment> segments, LogCursor after, ulong horizon, int limit, CancellationToken ct)
     {
@@ -77,19 +81,31 @@ public sealed partial class PostgresEventStore
         var archived = new List<(LogCursor Cursor, EventEnvelope Event)>();
         foreach (var segment in segments)
         {
-            foreach (var e in await _archive.LoadAsync(segment, ct))
+            var events = await _archive.LoadInLogOrderAsync(segment, ct);
+            var (low, high) = (0, events.Count);
+            while (low < high)
             {
-                var cursor = new LogCursor(e.TransactionId, e.Position);
-                if (Compare(cursor, after) > 0 && e.TransactionId < horizon && Compare(cursor, upper) <= 0)
+                var middle = (low + high) / 2;
+                (low, high) = Compare(CursorOf(events[middle]), after) > 0 ? (low, middle) : (middle + 1, high);
+            }
+
+            for (var i = low; i < events.Count && i < low + limit; i++)
+            {
+                var cursor = CursorOf(events[i]);
+                if (events[i].TransactionId >= horizon || Compare(cursor, upper) > 0)
                 {
-                    archived.Add((cursor, e.ToEnvelope()));
+                    break;
                 }
+
+                archived.Add((cursor, events[i].ToEnvelope()));
             }
         }
 
         archived.Sort((a, b) => Compare(a.Cursor, b.Cursor));
         return Merge(archived, hot, (a, b) => Compare(a.Cursor, b.Cursor), limit);
     }
+
+    private static LogCursor CursorOf(ArchivedEvent e) => new(e.TransactionId, e.Position);
 
     private static int Compare(LogCursor a, LogCursor b)
     {

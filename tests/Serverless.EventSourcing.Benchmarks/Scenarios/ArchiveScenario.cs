@@ -96,7 +96,69 @@ public static class ArchiveScenario
         results.Add(await ReadAsync("read-10k-archived-cold", reads, () => new PostgresEventStore(db.DataSource, new EventStoreLimits(), null, new ArchiveReader(db.DataSource, storage)), StreamId.Parse("readarch-000001"),
             "the same from the archive with an empty cache each time (one blob of 10,000 events fetched, checked and parsed)"));
         results.Add(await ReadAsync("read-10k-archived-warm", reads, () => store, StreamId.Parse("readarch-000001"), "the same with the segment in the reader's cache"));
+        results.AddRange(await LogReadsAsync(azurite.ConnectionString, scale));
         return results;
+    }
+
+    /// <summary>
+    /// The whole gap-safe log read in pages of 500 (what a rebuild, a replay from the start or the relay does): 100 streams
+    /// of 1,000 interleaved events, hot, then all archived, first with an empty cache and then with every segment cached.
+    /// </summary>
+    private static async Task<IReadOnlyList<BenchmarkResult>> LogReadsAsync(string azurite, int scale)
+    {
+        const int streams = 100;
+        await using var db = await BenchmarkDatabase.CreateAsync();
+        var container = new BlobServiceClient(azurite, BlobArchiveStorage.ClientOptions()).GetBlobContainerClient("benchlog-" + Guid.NewGuid().ToString("N")[..12]);
+        var storage = new BlobArchiveStorage(container);
+        await SeedAsync(db, "logread", streams * scale, EventsPerStream);
+        await db.ExecuteAsync("vacuum analyze es_events");
+        var total = streams * scale * EventsPerStream;
+        var store = new PostgresEventStore(db.DataSource, new EventStoreLimits(), null, new ArchiveReader(db.DataSource, storage));
+        var hot = await ReadLogAsync(store, total);
+
+        var registry = BankModule.CreateRegistry();
+        var snapshots = new PostgresSnapshotStore(db.DataSource);
+        var archiver = new EventArchiver(
+            new ArchiveCatalog(db.DataSource), storage, new ArchiveOptions { Categories = new HashSet<string> { "logread" }, UntouchedFor = TimeSpan.FromDays(90) },
+            registry, new AggregateRepository(store, snapshots, registry.Events, NullLogger<AggregateRepository>.Instance), snapshots, TimeProvider.System, NullLogger<EventArchiver>.Instance);
+        var jobs = new MaintenanceJobs(
+            new Postgres.Maintenance.MaintenanceStore(db.DataSource), registry, new AggregateRepository(store, snapshots, registry.Events, NullLogger<AggregateRepository>.Instance), snapshots,
+            new JobOptions { MaxDuration = TimeSpan.FromHours(1), BatchSize = 500 }, TimeProvider.System, NullLogger<MaintenanceJobs>.Instance, archiver, storage);
+        if ((await jobs.RunArchiveJobAsync(default)).Counts["eventsArchived"] != total)
+        {
+            throw new InvalidOperationException("log-read: not every event was archived.");
+        }
+
+        var archivedStore = new PostgresEventStore(db.DataSource, new EventStoreLimits(), null, new ArchiveReader(db.DataSource, storage));
+        var cold = await ReadLogAsync(archivedStore, total);
+        var warm = await ReadLogAsync(archivedStore, total);
+        var note = $"{total:N0} events of {streams * scale} interleaved streams, pages of 500";
+        return
+        [
+            new BenchmarkResult("log-read-hot", 1, hot, null, null, Note: note),
+            new BenchmarkResult("log-read-archived-cold", 1, cold, null, null, Note: note + "; every event archived, segments fetched as the pages reach them"),
+            new BenchmarkResult("log-read-archived-warm", 1, warm, null, null, Note: note + "; every segment in the reader's cache"),
+        ];
+    }
+
+    private static async Task<double> ReadLogAsync(PostgresEventStore store, int total)
+    {
+        var watch = Stopwatch.StartNew();
+        var cursor = LogCursor.Start;
+        var read = 0;
+        while (read < total)
+        {
+            var slice = await store.ReadLogAsync(cursor, 500);
+            if (slice.Events.Count == 0)
+            {
+                throw new InvalidOperationException($"log-read: the log ended after {read} of {total} events.");
+            }
+
+            read += slice.Events.Count;
+            cursor = slice.Next;
+        }
+
+        return Math.Round(read / watch.Elapsed.TotalSeconds, 1);
     }
 
     private static async Task<BenchmarkResult> ReadAsync(string name, int runs, Func<PostgresEventStore> store, StreamId stream, string note)
