@@ -120,7 +120,7 @@ public sealed class EventArchiver(
         var segment = ArchiveSegment.Of(events, name, ArchiveSegmentFile.Sha256(content));
         await StepAsync(ArchiveStep.BeforeUpload, segment, ct);
         await storage.WriteAsync(name, content, ArchiveSegmentFile.ContentType, ct);
-        await storage.WriteAsync(ArchiveSegmentFile.ManifestName(name), ArchiveSegmentFile.Manifest(name, events, segment.Sha256, time.GetUtcNow()), "application/json", ct);
+        await storage.WriteAsync(ArchiveSegmentFile.ManifestName(name), ArchiveSegmentFile.Manifest(segment, time.GetUtcNow()), "application/json", ct);
         await StepAsync(ArchiveStep.AfterUpload, segment, ct);
 
         var back = await storage.ReadAsync(name, ct);

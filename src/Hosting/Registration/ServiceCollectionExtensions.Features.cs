@@ -1,10 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
-using Microsoft.Extensions.Logging;
 using Serverless.EventSourcing.Aggregates;
-using Serverless.EventSourcing.Archive;
-using Serverless.EventSourcing.Retention;
 using Serverless.EventSourcing.Application.Api;
 using Serverless.EventSourcing.Application.Api.Endpoints;
 using Serverless.EventSourcing.Application.Jobs;
@@ -79,10 +76,8 @@ public static partial class ServiceCollectionExtensions
             SagaStateRetention = TimeSpan.FromDays(EventSourcingSettings.Int(configuration, "Retention:SagaStateDays", 30, min: 0)),
         });
         services.AddSingleton<IMaintenanceStore, MaintenanceStore>();
-        services.AddSingleton(sp => new MaintenanceJobs(
-            sp.GetRequiredService<IMaintenanceStore>(), sp.GetRequiredService<AggregateRegistry>(), sp.GetRequiredService<AggregateRepository>(), sp.GetRequiredService<ISnapshotStore>(),
-            sp.GetRequiredService<JobOptions>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<MaintenanceJobs>>(),
-            sp.GetService<EventArchiver>(), sp.GetService<IArchiveStorage>(), sp.GetRequiredService<RetentionPolicies>()));
+        // The archiver and the archive storage are registered only when an archive is configured; their parameters default to null.
+        services.AddSingleton<MaintenanceJobs>();
         services.AddSingleton<IStatsContributor>(sp => sp.GetRequiredService<MaintenanceJobs>());
         return services;
     }

@@ -86,26 +86,26 @@ public static class ArchiveSegmentFile
 
     public static string Sha256(ReadOnlySpan<byte> content) => Convert.ToHexStringLower(SHA256.HashData(content));
 
-    /// <summary>The manifest written beside a segment; the database's <c>es_archive_segments</c> row holds the same fields.</summary>
-    public static byte[] Manifest(string segmentName, IReadOnlyList<ArchivedEvent> events, string sha256, DateTimeOffset archivedAt)
+    /// <summary>The manifest written beside a segment: the fields of its <c>es_archive_segments</c> row.</summary>
+    public static byte[] Manifest(ArchiveSegment segment, DateTimeOffset archivedAt)
     {
-        ArgumentNullException.ThrowIfNull(events);
+        ArgumentNullException.ThrowIfNull(segment);
         using var buffer = new MemoryStream();
         using (var json = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             json.WriteStartObject();
             json.WriteString("format", Format);
-            json.WriteString("segment", segmentName);
-            json.WriteString("streamId", events[0].StreamId);
-            json.WriteString("category", events[0].Category);
-            json.WriteNumber("fromVersion", events[0].Version);
-            json.WriteNumber("toVersion", events[^1].Version);
-            json.WriteNumber("eventCount", events.Count);
-            json.WriteNumber("minPosition", events.Min(e => e.Position));
-            json.WriteNumber("maxPosition", events.Max(e => e.Position));
-            json.WriteString("firstCreatedAt", events[0].CreatedAt);
-            json.WriteString("lastCreatedAt", events[^1].CreatedAt);
-            json.WriteString("sha256", sha256);
+            json.WriteString("segment", segment.BlobName);
+            json.WriteString("streamId", segment.StreamId);
+            json.WriteString("category", segment.Category);
+            json.WriteNumber("fromVersion", segment.FromVersion);
+            json.WriteNumber("toVersion", segment.ToVersion);
+            json.WriteNumber("eventCount", segment.EventCount);
+            json.WriteNumber("minPosition", segment.MinPosition);
+            json.WriteNumber("maxPosition", segment.MaxPosition);
+            json.WriteString("firstCreatedAt", segment.FirstCreatedAt);
+            json.WriteString("lastCreatedAt", segment.LastCreatedAt);
+            json.WriteString("sha256", segment.Sha256);
             json.WriteString("compression", "gzip");
             json.WriteString("archivedAt", archivedAt);
             json.WriteEndObject();

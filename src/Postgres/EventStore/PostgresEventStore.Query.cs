@@ -27,7 +27,7 @@ public sealed partial class PostgresEventStore
             throw new InvalidInputException("to", "'to' must not be before 'from'");
         }
 
-        await using var command = dataSource.CreateCommand();
+        var command = new NpgsqlBatchCommand();
         var sql = new StringBuilder($"select {EnvelopeColumns} from es_events where global_position > $1");
         command.Parameters.AddWithValue(query.AfterPosition);
         void Where(string condition, object value)
@@ -90,8 +90,29 @@ public sealed partial class PostgresEventStore
         sql.Append(" order by global_position limit $").Append(command.Parameters.Count);
         command.CommandText = sql.ToString();
 
-        var events = await ReadEnvelopesAsync(command, ct);
-        events = await WithArchivedAsync(query, events, ct);
+        // The manifest rows that may match come in the same round trip, after the hot rows: an archive run committing
+        // between the two statements shows its events in both, and the merge keeps one of each.
+        await using var batch = dataSource.CreateBatch();
+        batch.BatchCommands.Add(command);
+        batch.BatchCommands.Add(SegmentsCommand(query));
+        var events = new List<Events.EventEnvelope>();
+        List<ArchiveSegment> segments;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                events.Add(ReadEnvelope(reader));
+            }
+
+            await reader.NextResultAsync(ct);
+            segments = await ArchiveSegmentRows.ReadAllAsync(reader, ct);
+        }
+
+        if (segments.Count > 0)
+        {
+            events = await WithArchivedAsync(query, events, segments, ct);
+        }
+
         long? next = null;
         if (events.Count > query.Limit)
         {
@@ -102,36 +123,31 @@ public sealed partial class PostgresEventStore
         return new QueryPage(events, next);
     }
 
-    /// <summary>
-    /// The archived events that match, merged by position. Only segments that can overlap the page are fetched: ending
-    /// after the cursor and, when the hot page is full, starting before its last event.
-    /// </summary>
-    private async Task<List<Events.EventEnvelope>> WithArchivedAsync(EventQuery query, List<Events.EventEnvelope> hot, CancellationToken ct)
+    /// <summary>The manifest rows of segments that can hold matching events after the cursor.</summary>
+    private static NpgsqlBatchCommand SegmentsCommand(EventQuery query) => new(
+        $"select {ArchiveSegmentRows.Columns} from es_archive_segments where max_position > $1 " +
+        "and ($2::text is null or stream_id = $2) and ($3::text is null or category = $3) " +
+        "and ($4::timestamptz is null or last_created_at >= $4) and ($5::timestamptz is null or first_created_at <= $5) order by min_position")
     {
-        await using var command = dataSource.CreateCommand(
-            $"select {ArchiveSegmentRows.Columns} from es_archive_segments where max_position > $1 and ($2::bigint is null or min_position <= $2) " +
-            "and ($3::text is null or stream_id = $3) and ($4::text is null or category = $4) " +
-            "and ($5::timestamptz is null or last_created_at >= $5) and ($6::timestamptz is null or first_created_at <= $6) order by min_position");
-        command.Parameters.AddWithValue(query.AfterPosition);
-        command.Parameters.Add(new NpgsqlParameter { Value = hot.Count > query.Limit ? hot[^1].GlobalPosition : DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Bigint });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.StreamId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        command.Parameters.Add(new NpgsqlParameter { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
-        List<ArchiveSegment> segments;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        Parameters =
         {
-            segments = await ArchiveSegmentRows.ReadAllAsync(reader, ct);
-        }
+            new() { Value = query.AfterPosition },
+            new() { Value = (object?)query.StreamId ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+            new() { Value = (object?)query.Category ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text },
+            new() { Value = (object?)query.From ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+            new() { Value = (object?)query.To ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz },
+        },
+    };
 
-        if (segments.Count == 0)
-        {
-            return hot;
-        }
-
+    /// <summary>
+    /// The archived events that match, merged by position. Only segments that can overlap the page are fetched: when the
+    /// hot page is full, those starting before its last event.
+    /// </summary>
+    private async Task<List<Events.EventEnvelope>> WithArchivedAsync(EventQuery query, List<Events.EventEnvelope> hot, List<ArchiveSegment> segments, CancellationToken ct)
+    {
         var upper = hot.Count > query.Limit ? hot[^1].GlobalPosition : long.MaxValue;
         var archived = new List<Events.EventEnvelope>();
-        foreach (var segment in segments)
+        foreach (var segment in segments.Where(s => s.MinPosition <= upper))
         {
             archived.AddRange((await _archive.LoadAsync(segment, ct)).Where(e => e.Position <= upper && Matches(query, e)).Select(e => e.ToEnvelope()));
         }

@@ -23,8 +23,8 @@ public sealed partial class PostgresEventStore
     // last hot event (when the page is full), so a read far behind the archive's range fetches nothing from it.
     private const string LogSegmentsSql =
         $"select {ArchiveSegmentRows.Columns} from es_archive_segments s where s.max_tx >= $1::xid8 " +
-        "and not exists (select 1 from (select tx_id from es_events where (tx_id, global_position) > ($1::xid8, $2) " +
-        "order by tx_id, global_position offset $3 - 1 limit 1) b where b.tx_id < s.min_tx)";
+        "and s.min_tx <= coalesce((select tx_id from es_events where (tx_id, global_position) > ($1::xid8, $2) " +
+        "order by tx_id, global_position offset $3 - 1 limit 1), s.min_tx)";
 
     public async Task<LogSlice> ReadLogAsync(LogCursor after, int limit, CancellationToken ct = default)
     {

@@ -1,5 +1,6 @@
 using Npgsql;
 using Serverless.EventSourcing.Application.Jobs;
+using static Serverless.EventSourcing.Application.Tests.Archive.ArchiveHarness;
 using Serverless.EventSourcing.Archive;
 using Serverless.EventSourcing.Hosting.Archive;
 
@@ -142,6 +143,4 @@ public class ArchiveFaultTests(BankDatabase db) : IClassFixture<BankDatabase>
         Assert.Equal(log.Count, log.Select(e => e.GlobalPosition).Distinct().Count());
         Assert.Equal(streams.Count * 100 + appendedCounts.Sum(), log.Count);
     }
-
-    private static List<long> Versions(IEnumerable<EventEnvelope> events) => events.Select(e => e.StreamVersion).ToList();
 }

@@ -141,6 +141,8 @@ public sealed class ArchiveHarness
         return events;
     }
 
+    public static List<long> Versions(IEnumerable<EventEnvelope> events) => events.Select(e => e.StreamVersion).ToList();
+
     public Task<long> HotCountAsync(StreamId stream) => Db.ScalarAsync<long>("select count(*) from es_events where stream_id = $1", stream.Value);
 
     public Task<long> ArchivedCountAsync(StreamId stream) => Db.ScalarAsync<long>("select coalesce(sum(event_count), 0) from es_archive_segments where stream_id = $1", stream.Value);

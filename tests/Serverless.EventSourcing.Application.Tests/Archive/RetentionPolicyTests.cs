@@ -1,4 +1,5 @@
 using Serverless.EventSourcing.Application.Jobs;
+using static Serverless.EventSourcing.Application.Tests.Archive.ArchiveHarness;
 using Serverless.EventSourcing.Application.Retention;
 using Serverless.EventSourcing.Retention;
 using Serverless.EventSourcing.Samples.Bank.ReadModels;
@@ -166,6 +167,4 @@ public class RetentionPolicyTests(BankDatabase db) : IClassFixture<BankDatabase>
         await h.Jobs.RunCleanupJobAsync(default);
         Assert.Equal(10L, await h.HotCountAsync(stream));
     }
-
-    private static List<long> Versions(IEnumerable<EventEnvelope> events) => events.Select(e => e.StreamVersion).ToList();
 }
