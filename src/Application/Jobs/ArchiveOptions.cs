@@ -10,6 +10,12 @@ public sealed record ArchiveOptions
 
     /// <summary>Most events in one segment (one blob); a longer stream is archived in several.</summary>
     public int SegmentEvents { get; init; } = 10_000;
+
+    /// <summary>
+    /// How long a run waits for the log horizon to pass rows it is about to archive (an open append holds the horizon
+    /// back; it can also lag a committed row for a moment). Past it the run stops as <c>partial</c>, the next one goes on.
+    /// </summary>
+    public TimeSpan HorizonWait { get; init; } = TimeSpan.FromSeconds(30);
 }
 
 /// <summary>The points of an archive run a crash can interrupt; tests stop a run at each.</summary>

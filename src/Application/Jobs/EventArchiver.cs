@@ -22,6 +22,8 @@ public sealed class EventArchiver(
     TimeProvider time,
     ILogger<EventArchiver> logger)
 {
+    private static readonly TimeSpan HorizonPoll = TimeSpan.FromMilliseconds(50);
+
     /// <summary>Called at each step (tests interrupt runs there); null in production.</summary>
     public Func<ArchiveStep, ArchiveSegment, CancellationToken, Task>? OnStep { get; set; }
 
@@ -31,6 +33,7 @@ public sealed class EventArchiver(
         counts["segmentsWritten"] = 0;
         counts["eventsArchived"] = 0;
         counts["snapshotsTaken"] = 0;
+        counts["streamsDeferred"] = 0;
         if (options.Categories.Count == 0)
         {
             return true;
@@ -53,19 +56,36 @@ public sealed class EventArchiver(
                     return false;
                 }
 
-                await ArchiveStreamAsync(candidate, counts, deadline, ct);
+                if (!await ArchiveStreamAsync(candidate, counts, deadline, ct))
+                {
+                    // The horizon is the database's: every other stream would wait for the same open transaction.
+                    counts["streamsDeferred"]++;
+                    return false;
+                }
             }
         }
     }
 
-    private async Task ArchiveStreamAsync(ArchiveCandidate candidate, Dictionary<string, long> counts, DateTimeOffset deadline, CancellationToken ct)
+    /// <returns>False when the log horizon did not pass the stream's rows in time (nothing of the range was archived).</returns>
+    private async Task<bool> ArchiveStreamAsync(ArchiveCandidate candidate, Dictionary<string, long> counts, DateTimeOffset deadline, CancellationToken ct)
     {
         var upper = await ArchivableUpToAsync(candidate, counts, ct);
         var from = candidate.ArchivedVersion + 1;
         var moved = false;
+        var horizonPassed = true;
         while (from <= upper && time.GetUtcNow() < deadline)
         {
-            var events = await catalog.ReadEventsAsync(candidate.StreamId, from, Math.Min(upper, from + options.SegmentEvents - 1), ct);
+            var rows = await ReadBelowHorizonAsync(candidate.StreamId, from, Math.Min(upper, from + options.SegmentEvents - 1), deadline, ct);
+            if (rows.HeldBack)
+            {
+                logger.LogWarning(
+                    "Archive run stopped at {StreamId} version {Version}: the log horizon has not passed it for {WaitSeconds} s (an open append holds it back)",
+                    candidate.StreamId, from + rows.Events.Count, options.HorizonWait.TotalSeconds);
+                horizonPassed = false;
+                break;
+            }
+
+            var events = rows.Events;
             if (events.Count == 0)
             {
                 break;
@@ -86,6 +106,28 @@ public sealed class EventArchiver(
         {
             counts["streamsArchived"]++;
             logger.LogInformation("Archived {StreamId} up to version {Version}", candidate.StreamId, from - 1);
+        }
+
+        return horizonPassed;
+    }
+
+    /// <summary>
+    /// The range's rows, read again while the horizon holds part of it back, so a horizon that lags for a moment does
+    /// not cut a segment short or skip a stream.
+    /// </summary>
+    private async Task<ArchiveRows> ReadBelowHorizonAsync(string streamId, long from, long to, DateTimeOffset deadline, CancellationToken ct)
+    {
+        var until = time.GetUtcNow() + options.HorizonWait;
+        until = until < deadline ? until : deadline;
+        while (true)
+        {
+            var rows = await catalog.ReadEventsAsync(streamId, from, to, ct);
+            if (!rows.HeldBack || time.GetUtcNow() >= until)
+            {
+                return rows;
+            }
+
+            await Task.Delay(HorizonPoll, time, ct);
         }
     }
 

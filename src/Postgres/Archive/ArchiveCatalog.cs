@@ -25,12 +25,14 @@ public sealed class ArchiveCatalog(NpgsqlDataSource dataSource) : IArchiveCatalo
         return candidates;
     }
 
-    public async Task<IReadOnlyList<ArchivedEvent>> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken ct)
+    public async Task<ArchiveRows> ReadEventsAsync(string streamId, long fromVersion, long toVersion, CancellationToken ct)
     {
         // Below the log horizon only: an event a log reader could not see yet must not leave the table it reads first.
+        // The horizon is computed once (it reads pg_locks), and rows above it are reported rather than skipped.
         await using var command = dataSource.CreateCommand(
-            "select global_position, tx_id, event_id, stream_id, stream_version, category, event_type, schema_version, data::text, metadata::text, correlation_id, principal, created_at " +
-            "from es_events where stream_id = $1 and stream_version between $2 and $3 and tx_id < es_log_horizon() order by stream_version");
+            "with h as materialized (select es_log_horizon() as horizon) " +
+            "select global_position, tx_id, event_id, stream_id, stream_version, category, event_type, schema_version, data::text, metadata::text, correlation_id, principal, created_at, tx_id < h.horizon " +
+            "from es_events, h where stream_id = $1 and stream_version between $2 and $3 order by stream_version");
         command.Parameters.AddWithValue(streamId);
         command.Parameters.AddWithValue(fromVersion);
         command.Parameters.AddWithValue(toVersion);
@@ -38,19 +40,23 @@ public sealed class ArchiveCatalog(NpgsqlDataSource dataSource) : IArchiveCatalo
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            var e = new ArchivedEvent(
-                reader.GetInt64(0), reader.GetFieldValue<ulong>(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5), reader.GetString(6),
-                reader.GetInt32(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
-                reader.GetFieldValue<DateTimeOffset>(12));
-            if (e.Version != fromVersion + events.Count)
+            if (reader.GetInt64(4) != fromVersion + events.Count)
             {
                 break;
             }
 
-            events.Add(e);
+            if (!reader.GetBoolean(13))
+            {
+                return new ArchiveRows(events, HeldBack: true);
+            }
+
+            events.Add(new ArchivedEvent(
+                reader.GetInt64(0), reader.GetFieldValue<ulong>(1), reader.GetGuid(2), reader.GetString(3), reader.GetInt64(4), reader.GetString(5), reader.GetString(6),
+                reader.GetInt32(7), reader.GetString(8), reader.GetString(9), reader.IsDBNull(10) ? null : reader.GetString(10), reader.IsDBNull(11) ? null : reader.GetString(11),
+                reader.GetFieldValue<DateTimeOffset>(12)));
         }
 
-        return events;
+        return new ArchiveRows(events, HeldBack: false);
     }
 
     public async Task<bool> CommitSegmentAsync(ArchiveSegment segment, Func<CancellationToken, Task>? beforeCommit, CancellationToken ct)

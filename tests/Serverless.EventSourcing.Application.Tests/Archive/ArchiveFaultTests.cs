@@ -99,6 +99,44 @@ public class ArchiveFaultTests(BankDatabase db) : IClassFixture<BankDatabase>
     }
 
     [Fact]
+    public async Task An_open_append_holding_the_log_horizon_is_waited_for_and_past_the_wait_the_run_stops_partial_with_nothing_moved()
+    {
+        var category = ArchiveHarness.NewCategory();
+        var options = new ArchiveOptions { Categories = new HashSet<string> { category }, UntouchedFor = TimeSpan.Zero, SegmentEvents = 100, HorizonWait = TimeSpan.FromMilliseconds(300) };
+        var h = await ArchiveHarness.CreateAsync(db, options);
+
+        // Given an append to another stream left open before the stream's events were written (its xid is lower: the
+        // horizon stays below every one of them)
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var tx = await connection.BeginTransactionAsync();
+        await h.Store.AppendAsync(tx, StreamId.For("held" + category, "open"), ExpectedVersion.NoStream, [new EventData("Noted", "{}")]);
+        var stream = await h.StreamWithEventsAsync(category, 150);
+        var expected = Versions(await h.ReadAllForwardAsync(stream, 1000));
+
+        // then a run waits its HorizonWait, stops partial and moves nothing (it used to report "completed", having skipped the stream)
+        var stopped = await h.Jobs.RunArchiveJobAsync(default);
+        Assert.Equal("partial", stopped.Status);
+        Assert.Equal(1L, stopped.Counts["streamsDeferred"]);
+        Assert.Equal(0L, stopped.Counts["eventsArchived"]);
+        Assert.Equal(150L, await h.HotCountAsync(stream));
+        Assert.Equal(0L, await h.ArchivedCountAsync(stream));
+
+        // and a run that is still waiting when the append commits archives the whole stream, in whole segments
+        var patient = await ArchiveHarness.CreateAsync(db, options with { HorizonWait = TimeSpan.FromSeconds(60) });
+        var run = patient.Jobs.RunArchiveJobAsync(default);
+        await Task.Delay(500);
+        Assert.False(run.IsCompleted, "the run must wait while the append is open");
+        await tx.CommitAsync();
+        var done = await run;
+        Assert.Equal("completed", done.Status);
+        Assert.Equal(2L, done.Counts["segmentsWritten"]);
+        Assert.Equal(0L, await h.HotCountAsync(stream));
+        Assert.Equal(150L, await h.ArchivedCountAsync(stream));
+        Assert.Equal(expected, Versions(await h.ReadAllForwardAsync(stream, 64)));
+        Assert.Equal(expected, Versions(await h.ReadLogOfAsync(category)));
+    }
+
+    [Fact]
     public async Task Appends_racing_the_archive_job_lose_nothing_and_duplicate_nothing()
     {
         var category = ArchiveHarness.NewCategory();

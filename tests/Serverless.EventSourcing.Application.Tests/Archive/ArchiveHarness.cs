@@ -106,18 +106,21 @@ public sealed class ArchiveHarness
         return events;
     }
 
-    /// <summary>The whole log from the start, in pages, filtered to one category.</summary>
+    /// <summary>
+    /// The whole log from the start, in pages, filtered to one category, up to the category's last event now. A page
+    /// can come up short for a moment (the horizon is conservative), so idle pages are waited through, for 30 s at most.
+    /// </summary>
     public async Task<List<EventEnvelope>> ReadLogOfAsync(string category, int page = 37)
     {
+        var last = await Db.ScalarAsync<long>(
+            "select greatest((select max(global_position) from es_events where category = $1), (select max(max_position) from es_archive_segments where category = $1), 0)", category);
         var events = new List<EventEnvelope>();
         var cursor = LogCursor.Start;
-        var idle = 0;
-        while (idle < 3)
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); DateTime.UtcNow < deadline && (events.Count == 0 ? last > 0 : events[^1].GlobalPosition < last);)
         {
             var slice = await Store.ReadLogAsync(cursor, page);
             events.AddRange(slice.Events.Where(e => e.Category == category));
             cursor = slice.Next;
-            idle = slice.Events.Count == 0 ? idle + 1 : 0;
             if (slice.Events.Count == 0)
             {
                 await Task.Delay(20);
