@@ -40,6 +40,11 @@ internal sealed class GroupCommitWriter(Func<IReadOnlyList<PendingAppend>, Task>
         while (Take() is { Count: > 0 } batch)
         {
             await write(batch).ConfigureAwait(false);
+
+            // The callers just answered continue on the thread pool (RunContinuationsAsynchronously), queued ahead
+            // of this yield: one that appends again joins the next batch, instead of finding the queue empty, this
+            // writer retired, and a free writer to go alone in (which kept batches at two or three appends).
+            await Task.Yield();
         }
     }
 
