@@ -48,6 +48,56 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task An_event_id_stored_in_another_stream_refuses_only_its_own_append_in_a_coalesced_batch()
+    {
+        var elsewhere = StoreFixture.NewStream();
+        var taken = StoreFixture.Event(amount: 9);
+        await db.Store.AppendAsync(elsewhere, ExpectedVersion.NoStream, [taken]);
+        var fresh = Enumerable.Range(0, 6).Select(_ => StoreFixture.NewStream()).ToList();
+        var reusing = StoreFixture.NewStream();
+
+        Task<AppendResult>[] appends;
+        Task<AppendResult> refused;
+        await using (var held = await HoldWritersAsync())
+        {
+            appends = [.. fresh.Take(3).Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()]))];
+            refused = db.Store.AppendAsync(reusing, ExpectedVersion.NoStream, [taken]);
+            appends = [.. appends, .. fresh.Skip(3).Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()]))];
+            await held.ReleaseAsync();
+            await held.WritersAsync;
+        }
+
+        Assert.All(await Task.WhenAll(appends), r => Assert.Equal(1, r.NextExpectedVersion));
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() => refused);
+        Assert.Equal(StreamStatus.NotFound, (await db.Store.ReadStreamAsync(reusing, 1, 10)).Status);
+        Assert.Equal(1, await ScalarAsync<long>("select count(*) from es_events where event_id = $1", taken.EventId));
+    }
+
+    [Fact]
+    public async Task A_retry_expecting_any_version_in_a_batch_is_answered_as_a_duplicate()
+    {
+        var stream = StoreFixture.NewStream();
+        var events = new[] { StoreFixture.Event(amount: 1), StoreFixture.Event(amount: 2) };
+        var first = await db.Store.AppendAsync(stream, ExpectedVersion.Any, events);
+
+        Task<AppendResult> retry;
+        Task<AppendResult>[] others;
+        await using (var held = await HoldWritersAsync())
+        {
+            others = [.. Enumerable.Range(0, 4).Select(_ => db.Store.AppendAsync(StoreFixture.NewStream(), ExpectedVersion.Any, [StoreFixture.Event()]))];
+            retry = db.Store.AppendAsync(stream, ExpectedVersion.Any, events);
+            await held.ReleaseAsync();
+            await held.WritersAsync;
+        }
+
+        var again = await retry;
+        Assert.True(again.WasDuplicate);
+        Assert.Equal(first.Positions, again.Positions);
+        Assert.All(await Task.WhenAll(others), r => Assert.Equal(1, r.NextExpectedVersion));
+        Assert.Equal(2, (await db.Store.ReadStreamAsync(stream, 1, 10)).Version);
+    }
+
+    [Fact]
     public async Task A_coalesced_transaction_killed_mid_way_leaves_nothing_and_every_caller_can_retry()
     {
         // A stream whose row another transaction locks: the batch writes the appends before it, then waits there.
