@@ -195,7 +195,7 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       Projections__Delivery: 'kafka'
       Projections__HorizonAlertSeconds: '10'
       Sagas__Runners: '4'
-      Commands__OptimisticWrites: 'true'
+      Commands__OptimisticWrites: 'false'
       Snapshots__EveryEvents: '100'
       Snapshots__MaxAgeSeconds: '0'
       Snapshots__KeepPerStream: '3'

@@ -44,8 +44,8 @@ public sealed record EventSourcingSettings
 
     public TimeSpan IdempotencyKeyLifetime { get; init; } = TimeSpan.FromHours(24);
 
-    /// <summary>Commands read without the stream lock and append at the version read; false: every command takes the lock (<c>Commands:OptimisticWrites</c>).</summary>
-    public bool CommandsOptimisticWrites { get; init; } = true;
+    /// <summary>Commands read without the stream lock and append at the version read; false (the default): every command takes the lock (<c>Commands:OptimisticWrites</c>).</summary>
+    public bool CommandsOptimisticWrites { get; init; }
 
     public static EventSourcingSettings From(IConfiguration configuration)
     {
@@ -73,7 +73,7 @@ public sealed record EventSourcingSettings
             SnapshotPolicy = new SnapshotPolicy(everyEvents > 0 ? everyEvents : null, maxAge > 0 ? TimeSpan.FromSeconds(maxAge) : null),
             SnapshotsKeepPerStream = Int(configuration, "Snapshots:KeepPerStream", 3, min: 1),
             IdempotencyKeyLifetime = TimeSpan.FromHours(Int(configuration, "Retention:IdempotencyKeyHours", 24, min: 1)),
-            CommandsOptimisticWrites = Bool(configuration, "Commands:OptimisticWrites", fallback: true),
+            CommandsOptimisticWrites = Bool(configuration, "Commands:OptimisticWrites", fallback: false),
         };
     }
 

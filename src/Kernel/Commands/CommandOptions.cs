@@ -12,11 +12,12 @@ public sealed record CommandOptions
     public SnapshotPolicy SnapshotPolicy { get; init; } = SnapshotPolicy.Default;
 
     /// <summary>
-    /// Commands read without the stream's lock and append at the version they read (through the store's group commit);
-    /// one that loses that race, and every command on its stream for <see cref="ContentionMemory"/>, takes the lock
-    /// instead. False: every command takes the lock.
+    /// True: commands read without the stream's lock and append at the version they read (through the store's group
+    /// commit); one that loses that race, and every command on its stream for <see cref="ContentionMemory"/>, takes the
+    /// lock instead. False (the default): every command takes its stream's lock, which measured 2-9 % faster at 16 and
+    /// 64 clients, since commands on distinct streams rarely coalesce.
     /// </summary>
-    public bool OptimisticWrites { get; init; } = true;
+    public bool OptimisticWrites { get; init; }
 
     /// <summary>How long a stream that saw a race keeps going straight to the lock.</summary>
     public TimeSpan ContentionMemory { get; init; } = TimeSpan.FromSeconds(10);

@@ -11,7 +11,7 @@ public class CommandWritePathTests(BankDatabase db) : IClassFixture<BankDatabase
     public async Task A_command_overtaken_after_its_read_decides_again_on_the_new_state_and_refuses_what_the_new_state_forbids()
     {
         CountingCommands? counting = null;
-        var bank = new BankServices(db.DataSource, wrapCommands: inner => counting = new CountingCommands(inner));
+        var bank = new BankServices(db.DataSource, new CommandOptions { OptimisticWrites = true }, wrapCommands: inner => counting = new CountingCommands(inner));
         var id = await bank.OpenAsync(deposit: 100);
         var stream = StreamId.For("account", id);
         var withdrawn = bank.Registry.Events.ToEventData(new AccountEvents.MoneyWithdrawn(100, "EUR", "racer"), EventMetadata.Empty);
@@ -32,7 +32,7 @@ public class CommandWritePathTests(BankDatabase db) : IClassFixture<BankDatabase
     public async Task An_overtaken_command_succeeds_under_the_lock_and_its_stream_takes_the_lock_first_for_a_while()
     {
         CountingCommands? counting = null;
-        var bank = new BankServices(db.DataSource, wrapCommands: inner => counting = new CountingCommands(inner));
+        var bank = new BankServices(db.DataSource, new CommandOptions { OptimisticWrites = true }, wrapCommands: inner => counting = new CountingCommands(inner));
         var hot = await bank.OpenAsync(deposit: 10);
         var cold = await bank.OpenAsync(deposit: 10);
         counting!.AfterRead = DepositOnce(bank, hot);
@@ -56,7 +56,7 @@ public class CommandWritePathTests(BankDatabase db) : IClassFixture<BankDatabase
     public async Task An_overtaken_command_with_a_key_records_its_key_once_and_a_retry_replays_it()
     {
         CountingCommands? counting = null;
-        var bank = new BankServices(db.DataSource, wrapCommands: inner => counting = new CountingCommands(inner));
+        var bank = new BankServices(db.DataSource, new CommandOptions { OptimisticWrites = true }, wrapCommands: inner => counting = new CountingCommands(inner));
         var id = await bank.OpenAsync(deposit: 10);
         counting!.AfterRead = DepositOnce(bank, id);
         var key = Guid.NewGuid().ToString();
@@ -82,10 +82,12 @@ public class CommandWritePathTests(BankDatabase db) : IClassFixture<BankDatabase
         Assert.Equal((0, 3), (counting!.Reads, counting.Locked));
     }
 
-    [Fact]
-    public async Task Many_commands_racing_raw_appends_lose_nothing_and_refuse_nothing()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Many_commands_racing_raw_appends_lose_nothing_and_refuse_nothing(bool optimistic)
     {
-        var bank = new BankServices(db.DataSource);
+        var bank = new BankServices(db.DataSource, new CommandOptions { OptimisticWrites = optimistic });
         var ids = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => bank.OpenAsync()));
         var deposit = bank.Registry.Events.ToEventData(new AccountEvents.MoneyDeposited(1, "EUR", "raw"), EventMetadata.Empty);
 
