@@ -210,6 +210,18 @@ public sealed class ApiDispatcher
     public static ApiResponse ProblemResponse(Problem problem, ApiRequest request, string correlationId) =>
         ApiResponse.Of(problem.StatusCode, problem with { Instance = request.Path, CorrelationId = correlationId }, ApiResponse.ProblemJson);
 
+    /// <summary>A problem a handler answered with, as a thrown one would go out: with the request's path and correlation id, and the handler's headers.</summary>
+    private static ApiResponse WithRequest(Problem answered, ApiResponse response, ApiRequest request, string correlationId)
+    {
+        var complete = ProblemResponse(answered, request, correlationId);
+        foreach (var (name, value) in response.Headers)
+        {
+            complete.Headers[name] = value;
+        }
+
+        return complete;
+    }
+
     private async Task<ApiResponse> RunAsync(ApiHandler handler, ApiContext context, string correlationId)
     {
         Problem problem;
@@ -217,7 +229,8 @@ public sealed class ApiDispatcher
         {
             context.RefuseUnstorableText();
             // Every response goes out with its personal values as this caller may see them (decrypted, redacted, erased).
-            return await _personalData.RenderAsync(await handler(context), context);
+            var response = await _personalData.RenderAsync(await handler(context), context);
+            return response.AnsweredProblem is { CorrelationId: null } answered ? WithRequest(answered, response, context.Request, correlationId) : response;
         }
         catch (Exception ex) when (ApiProblems.FromException(ex, context) is { } known)
         {

@@ -45,10 +45,22 @@ public sealed class ApiResponse
 
     public static ApiResponse Empty(HttpStatusCode status) => new() { Status = (int)status };
 
+    /// <summary>
+    /// The problem a handler answered with, kept so the dispatcher can add the request's <c>instance</c> and
+    /// correlation id to it as it does to thrown ones; null for any other body, or once the body was replaced.
+    /// </summary>
+    public Problem? AnsweredProblem { get; private init; }
+
     public static ApiResponse Problem(Problem problem)
     {
         ArgumentNullException.ThrowIfNull(problem);
-        return Of(problem.StatusCode, problem, ProblemJson);
+        return new()
+        {
+            Status = (int)problem.StatusCode,
+            Body = JsonSerializer.SerializeToUtf8Bytes(problem, ApiJson.Options),
+            ContentType = ProblemJson,
+            AnsweredProblem = problem,
+        };
     }
 
     /// <summary>The same response with another body (same status, headers and content type).</summary>

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using Serverless.EventSourcing.Events;
+using Serverless.EventSourcing.Streams;
 
 namespace Serverless.EventSourcing.Aggregates;
 
@@ -42,4 +44,44 @@ public sealed class AggregateRegistry(EventTypeRegistry events)
     }
 
     public bool TryGet(string category, out IAggregateDefinition definition) => _byCategory.TryGetValue(category, out definition!);
+
+    /// <summary>
+    /// Refuses raw events that would leave an aggregate's stream unloadable. Every event of a stream in an aggregate's
+    /// category is folded by that aggregate when it loads, so each must be of a type it folds, with data that reads as
+    /// that type; anything else would turn every later load and command of the stream into a server error.
+    /// </summary>
+    /// <param name="path">Where the events sit in the request (<c>appends[2]</c>), for the field an error names.</param>
+    public void CheckFoldable(StreamId stream, IReadOnlyList<EventData> events, string path = "")
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        if (!TryGet(stream.Category, out var definition))
+        {
+            return;
+        }
+
+        for (var i = 0; i < events.Count; i++)
+        {
+            var field = path.Length == 0 ? $"events[{i}]" : $"{path}.events[{i}]";
+            var type = Events.TypeOf(events[i].Type);
+            if (type is null || !definition.EventTypes.Contains(type))
+            {
+                var names = string.Join(", ", definition.EventTypes.Select(Events.NameOf).Order(StringComparer.Ordinal));
+                throw new InvalidInputException($"{field}.type", $"is not an event of the '{definition.Category}' aggregate, whose streams hold only {names}");
+            }
+
+            try
+            {
+                Events.Deserialize(events[i]);
+            }
+            catch (JsonException bad)
+            {
+                // The path, not the message: a message may quote the data, which may be personal.
+                throw new InvalidInputException($"{field}.data", $"does not read as {events[i].Type} (at {bad.Path ?? "$"})");
+            }
+            catch (Exception bad) when (bad is InvalidOperationException or ArgumentException or NotSupportedException or FormatException)
+            {
+                throw new InvalidInputException($"{field}.data", $"does not read as {events[i].Type} at schema version {events[i].Metadata.SchemaVersion}");
+            }
+        }
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Serverless.EventSourcing.Events;
 
@@ -11,6 +12,29 @@ public static class EventJson
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
     };
+
+    /// <summary>
+    /// For event data a caller appends to an aggregate's stream: read as <see cref="Options"/> reads it, except that a
+    /// non-nullable member must not be null, nor missing when it is a constructor parameter without a default, so
+    /// nothing half-empty is written for the aggregate to fold. A nullable parameter may be missing: events are written
+    /// with nulls left out. Stored events are read with <see cref="Options"/>, whatever wrote them.
+    /// </summary>
+    public static JsonSerializerOptions StrictOptions { get; } = new(Options)
+    {
+        RespectNullableAnnotations = true,
+        TypeInfoResolver = new DefaultJsonTypeInfoResolver { Modifiers = { RequireNonNullableParameters } },
+    };
+
+    private static void RequireNonNullableParameters(JsonTypeInfo type)
+    {
+        foreach (var property in type.Properties)
+        {
+            if (property.AssociatedParameter is { HasDefaultValue: false, IsNullable: false })
+            {
+                property.IsRequired = true;
+            }
+        }
+    }
 
     /// <summary>
     /// For request bodies: money APIs are strict. Numbers must be JSON numbers (the web default reads "10" as 10),

@@ -55,6 +55,9 @@ public sealed class EventTypeRegistry
         return types.Select(NameOf).ToHashSet(StringComparer.Ordinal);
     }
 
+    /// <summary>The CLR type stored under <paramref name="name"/>; null when no type is registered under it.</summary>
+    public Type? TypeOf(string name) => _byName.TryGetValue(name, out var r) ? r.Type : null;
+
     public string NameOf(Type type) =>
         _byType.TryGetValue(type, out var r) ? r.Name : throw new InvalidOperationException($"Event type {type.Name} is not registered.");
 
@@ -73,16 +76,27 @@ public sealed class EventTypeRegistry
     public object Deserialize(EventEnvelope envelope)
     {
         ArgumentNullException.ThrowIfNull(envelope);
-        return Deserialize(envelope.Type, envelope.SchemaVersion, envelope.Data, envelope.EventId.ToString());
+        return Deserialize(envelope.Type, envelope.SchemaVersion, envelope.Data, envelope.EventId.ToString(), EventJson.Options);
+    }
+
+    /// <summary>
+    /// Reads an event not yet appended, as its stream's readers will read it but stricter: a member its type requires
+    /// must be there and not null (<see cref="EventJson.StrictOptions"/>). Throws where a reader would fail or get a
+    /// half-empty event.
+    /// </summary>
+    public object Deserialize(EventData data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Deserialize(data.Type, data.Metadata.SchemaVersion, data.Data, data.EventId.ToString(), EventJson.StrictOptions);
     }
 
     public object Deserialize(StoredEvent stored)
     {
         ArgumentNullException.ThrowIfNull(stored);
-        return Deserialize(stored.Type, stored.SchemaVersion, stored.Data, $"at version {stored.StreamVersion}");
+        return Deserialize(stored.Type, stored.SchemaVersion, stored.Data, $"at version {stored.StreamVersion}", EventJson.Options);
     }
 
-    private object Deserialize(string type, int schemaVersion, string data, string describe)
+    private object Deserialize(string type, int schemaVersion, string data, string describe, JsonSerializerOptions options)
     {
         var r = _byName.TryGetValue(type, out var found)
             ? found
@@ -90,7 +104,7 @@ public sealed class EventTypeRegistry
 
         if (schemaVersion == r.SchemaVersion)
         {
-            return JsonSerializer.Deserialize(data, r.Type, EventJson.Options)
+            return JsonSerializer.Deserialize(data, r.Type, options)
                 ?? throw new InvalidOperationException($"Event {describe} has null data.");
         }
 
@@ -109,7 +123,7 @@ public sealed class EventTypeRegistry
                 : throw new InvalidOperationException($"Event type {r.Name} has no upcaster from version {version} to {version + 1}.");
         }
 
-        return node.Deserialize(r.Type, EventJson.Options)
+        return node.Deserialize(r.Type, options)
             ?? throw new InvalidOperationException($"Event {describe} upcast to null.");
     }
 

@@ -205,6 +205,62 @@ public static class ContractCases
             Assert.Equal("If-Match", (await ifMatch.ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
             Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{stream}")).StatusCode);
         },
+        ["a raw append to an aggregate's stream takes only events it folds, and a refusal writes nothing"] = async host =>
+        {
+            // Before the check an unknown type was written, and every later load and command of the account was a 500.
+            var account = await host.Client.OpenAccountAsync(deposit: 5);
+            var note = $"note-{Api.NewId()}";
+            var cases = new (string Path, object Body, string Field)[]
+            {
+                ($"/api/streams/account-{account}/events", new { events = new[] { new { type = "noted", data = new { } } } }, "events[0].type"),
+                ($"/api/streams/account-{account}/events", new { events = new object[] { new { type = "MoneyDeposited", data = new { amount = 1, currency = "EUR" } }, new { type = "MoneyDeposited", data = new { amount = "lots", currency = "EUR" } } } }, "events[1].data"),
+                ($"/api/streams/account-{account}/events", new { events = new[] { new { type = "MoneyDeposited", data = new { currency = "EUR" } } } }, "events[0].data"),
+                ("/api/streams", new { appends = new object[] { new { streamId = note, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = $"account-{account}", events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].events[0].type"),
+            };
+            foreach (var (path, body, field) in cases)
+            {
+                var problem = await (await host.Client.PostAsync(path, Api.Json(body))).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+                Assert.Equal(field, problem.GetProperty("field").GetString());
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{note}")).StatusCode);
+            Assert.Equal("\"2\"", (await host.Client.GetAsync($"/api/streams/account-{account}")).Headers.ETag?.Tag);
+
+            // An event the account folds is taken, and the account still loads and takes commands.
+            var raw = await host.Client.PostAsync($"/api/streams/account-{account}/events", Api.Json(new { expectedVersion = 2, events = new[] { new { type = "MoneyDeposited", data = new { amount = 7, currency = "EUR" } } } }));
+            Assert.Equal(HttpStatusCode.Created, raw.StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await host.Client.PostAsync($"/api/aggregates/account/{account}/commands/deposit", Api.Json(new { amount = 1, currency = "EUR" }))).StatusCode);
+            var state = await (await host.Client.GetAsync($"/api/aggregates/account/{account}")).JsonAsync();
+            Assert.Equal(4, state.GetProperty("version").GetInt64());
+        },
+        ["every problem names its request's path and correlation id, whether a handler answered it or threw it"] = async host =>
+        {
+            // Before, only thrown problems had them: a 404, 405, 409 or 422 a handler answered carried neither.
+            var account = await host.Client.OpenAccountAsync();
+            var requests = new (HttpMethod Method, string Path, object? Body, HttpStatusCode Status, string Type)[]
+            {
+                (HttpMethod.Get, "/api/no-such-route", null, HttpStatusCode.NotFound, "not-found"),
+                (HttpMethod.Put, $"/api/streams/account-{account}/events", null, HttpStatusCode.MethodNotAllowed, "method-not-allowed"),
+                (HttpMethod.Post, "/api/aggregates/no-such-type/1/commands/open", new { }, HttpStatusCode.NotFound, "not-found"),
+                (HttpMethod.Get, $"/api/streams/note-{Api.NewId()}/events?limit=5", null, HttpStatusCode.NotFound, "not-found"),
+                (HttpMethod.Post, $"/api/aggregates/account/{account}/commands/withdraw", new { amount = 100, currency = "EUR" }, HttpStatusCode.UnprocessableEntity, "rule-violation"),
+                (HttpMethod.Post, $"/api/aggregates/account/{account}/commands/open", new { owner = "Ada", currency = "EUR" }, HttpStatusCode.UnprocessableEntity, "rule-violation"),
+                (HttpMethod.Post, $"/api/aggregates/account/{account}/commands/deposit", new { amount = -1, currency = "EUR" }, HttpStatusCode.BadRequest, "invalid-input"),
+            };
+            for (var i = 0; i < requests.Length; i++)
+            {
+                var (method, path, body, status, type) = requests[i];
+                var response = await host.Client.SendAsync(method, path, body, ("x-correlation-id", $"problem-case-{i}"));
+                var problem = await response.ProblemAsync(status, type);
+                Assert.Equal(path, problem.GetProperty("instance").GetString());
+                Assert.Equal($"problem-case-{i}", problem.GetProperty("correlationId").GetString());
+                Assert.Equal($"problem-case-{i}", response.Headers.GetValues("x-correlation-id").Single());
+            }
+
+            // A handler's headers survive: 405 still says what the route allows.
+            var wrongMethod = await host.Client.SendAsync(HttpMethod.Put, $"/api/streams/account-{account}/events");
+            Assert.Contains("POST", wrongMethod.Content.Headers.Allow);
+        },
         ["re-appending the same event id is an idempotent 200"] = async host =>
         {
             var eventId = Guid.NewGuid();

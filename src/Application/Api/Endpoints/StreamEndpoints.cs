@@ -1,4 +1,5 @@
 using System.Net;
+using Serverless.EventSourcing.Aggregates;
 using Serverless.EventSourcing.Application.Api.Contracts;
 using Serverless.EventSourcing.Application.Retention;
 using Serverless.EventSourcing.Application.Security;
@@ -10,7 +11,7 @@ using Serverless.EventSourcing.Streams;
 namespace Serverless.EventSourcing.Application.Api.Endpoints;
 
 /// <summary>Raw stream routes: append, read, metadata, version, retention policy, tombstone.</summary>
-public sealed class StreamEndpoints(IEventStore store, IEventProtector protector, RetentionGuard guard, RetentionPolicies retention) : IApiEndpoints
+public sealed class StreamEndpoints(IEventStore store, IEventProtector protector, RetentionGuard guard, RetentionPolicies retention, AggregateRegistry aggregates) : IApiEndpoints
 {
     public void Map(IDictionary<string, ApiHandler> handlers)
     {
@@ -37,6 +38,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
         }
 
+        aggregates.CheckFoldable(stream, request.Events);
         var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
         var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
         var payload = new AppendResponse(stream.Value, result.NextExpectedVersion, result.Positions, result.WasDuplicate);
@@ -52,10 +54,17 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         }
 
         var parsed = MultiStreamAppendRequest.Parse(await context.ReadJsonAsync(), context.CorrelationId);
+
         // Every stream's permission before anything is encrypted or written: one refused stream refuses the request.
         foreach (var (stream, _) in parsed)
         {
             await context.Access.StreamAsync(Permission.Write, stream, context.Cancellation);
+        }
+
+        // Every append checked before any is encrypted: an unfoldable event anywhere refuses the request.
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            aggregates.CheckFoldable(parsed[i].Stream, parsed[i].Append.Events, $"appends[{i}]");
         }
 
         var appends = new List<StreamAppend>(parsed.Count);
