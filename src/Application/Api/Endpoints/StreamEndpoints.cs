@@ -38,8 +38,9 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
         }
 
-        aggregates.CheckFoldable(stream, request.Events);
+        // Personal fields first, for their own answers (wrong kind, missing subject); then the plaintext against the folds.
         var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
+        aggregates.CheckFoldable(stream, request.Events);
         var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
         var payload = new AppendResponse(stream.Value, result.NextExpectedVersion, result.Positions, result.WasDuplicate);
         return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
@@ -61,18 +62,13 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
             await context.Access.StreamAsync(Permission.Write, stream, context.Cancellation);
         }
 
-        // Every append checked before any is encrypted: an unfoldable event anywhere refuses the request.
-        for (var i = 0; i < parsed.Count; i++)
-        {
-            aggregates.CheckFoldable(parsed[i].Stream, parsed[i].Append.Events, $"appends[{i}]");
-        }
-
         var appends = new List<StreamAppend>(parsed.Count);
         for (var i = 0; i < parsed.Count; i++)
         {
             var (stream, append) = parsed[i];
             var written = append.WrittenBy(context, $"appends[{i}]");
             var events = await protector.ProtectAsync(stream, written.Events, context.Cancellation);
+            aggregates.CheckFoldable(stream, written.Events, $"appends[{i}]");
             appends.Add(new StreamAppend(stream, written.ExpectedVersion ?? ExpectedVersion.Any, events));
         }
 
