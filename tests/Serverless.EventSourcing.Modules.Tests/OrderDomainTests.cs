@@ -65,6 +65,7 @@ public sealed class OrderDomainTests(OrdersHost host) : IClassFixture<OrdersHost
     {
         var ready = JsonDocument.Parse(await host.Client.GetStringAsync("/api/ready")).RootElement;
         Assert.Equal("open", ready.GetProperty("authentication").GetString());
+        Assert.Contains(host.Logs.Lines, line => line.StartsWith("Warning ", StringComparison.Ordinal) && line.Contains("The API is open", StringComparison.Ordinal));
         var id = OrdersHost.NewId();
         Assert.Equal(HttpStatusCode.OK, (await host.CommandAsync(id, "create", new { customer = "Di" })).StatusCode);
         var metadata = JsonDocument.Parse(await host.Client.GetStringAsync($"/api/streams/order-{id}/events")).RootElement.GetProperty("events")[0].GetProperty("metadata");

@@ -87,6 +87,7 @@ public static partial class ServiceCollectionExtensions
         services.AddSingleton(settings.Api);
         var auth = AuthSettings.From(configuration);
         services.AddSingleton(auth);
+        services.AddHostedService<WarnWhenOpenOnStartup>();
         services.AddSingleton(new ApiKeyRing(auth.Keys));
         if (auth.TokensEnabled)
         {

@@ -44,6 +44,9 @@ public static class SecretsStayOutOfLogs
         {
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
         }
+
+        // A host with keys and an issuer is not open, and does not warn that it is.
+        Assert.DoesNotContain("The API is open", logs, StringComparison.Ordinal);
     }
 }
 
