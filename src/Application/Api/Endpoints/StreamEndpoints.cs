@@ -55,7 +55,6 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         }
 
         var parsed = MultiStreamAppendRequest.Parse(await context.ReadJsonAsync(), context.CorrelationId);
-
         // Every stream's permission before anything is encrypted or written: one refused stream refuses the request.
         foreach (var (stream, _) in parsed)
         {
