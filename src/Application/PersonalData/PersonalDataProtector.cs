@@ -14,6 +14,18 @@ namespace Serverless.EventSourcing.Application.PersonalData;
 /// </summary>
 public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKeys keys) : IEventProtector
 {
+    public void Check(StreamId stream, IReadOnlyList<EventData> events)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        for (var i = 0; i < events.Count; i++)
+        {
+            if (catalog.TryGet(events[i].Type, out var declaration))
+            {
+                Check(Object(events[i], i), declaration, stream.Value, $"events[{i}].data");
+            }
+        }
+    }
+
     public async ValueTask<IReadOnlyList<EventData>> ProtectAsync(StreamId stream, IReadOnlyList<EventData> events, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(events);
@@ -22,6 +34,8 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
             return events;
         }
 
+        // Every event checked before any key is made: a refused append leaves no key behind.
+        Check(stream, events);
         var protectedEvents = new List<EventData>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
@@ -32,11 +46,7 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
                 continue;
             }
 
-            if (JsonNode.Parse(e.Data) is not JsonObject data)
-            {
-                throw new InvalidInputException($"events[{i}].data", $"must be a JSON object: {e.Type} holds personal data");
-            }
-
+            var data = Object(e, i);
             var subject = await ProtectAsync(data, declaration, stream.Value, $"events[{i}].data", stream, ct);
             protectedEvents.Add(subject is null ? e : e with { Data = data.ToJsonString(EventJson.Options), Subjects = [subject] });
         }
@@ -44,20 +54,46 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
         return protectedEvents;
     }
 
+    private static JsonObject Object(EventData e, int index) =>
+        JsonNode.Parse(e.Data) as JsonObject
+        ?? throw new InvalidInputException($"events[{index}].data", $"must be a JSON object: {e.Type} holds personal data");
+
     /// <summary>Encrypts the declared fields of <paramref name="data"/> in place; returns the subject, or null when no field was present.</summary>
     /// <param name="field">How the caller names <paramref name="data"/> in errors.</param>
     public async Task<string?> ProtectAsync(JsonObject data, PersonalDataDeclaration declaration, string fallbackSubject, string field, StreamId stream, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(declaration);
-        var present = declaration.Fields.Where(f => data[f.Name] is not null).ToList();
-        if (present.Count == 0)
+        if (Check(data, declaration, fallbackSubject, field) is not ({ } subject, var plain))
         {
             return null;
         }
 
-        var subject = Subject(data, declaration, fallbackSubject, field);
         byte[]? key = null;
+        foreach (var personal in plain)
+        {
+            key ??= await keys.ForEncryptionAsync(subject, ct) ?? throw new SubjectErasedException(stream.Value);
+            data[personal.Name] = PersonalTokens.Seal(subject, key, data[personal.Name]!.ToJsonString(EventJson.Options));
+        }
+
+        return subject;
+    }
+
+    /// <summary>
+    /// What encrypting <paramref name="data"/> needs, checked without a key: its subject (null when no declared field is
+    /// present, and then nothing is checked), and its present declared fields that are not yet tokens (each of the right
+    /// kind). A token of another subject, a wrong kind or a bad subject id throws.
+    /// </summary>
+    private static (string? Subject, List<PersonalField> Plain) Check(JsonObject data, PersonalDataDeclaration declaration, string fallbackSubject, string field)
+    {
+        var present = declaration.Fields.Where(f => data[f.Name] is not null).ToList();
+        if (present.Count == 0)
+        {
+            return (null, []);
+        }
+
+        var subject = Subject(data, declaration, fallbackSubject, field);
+        var plain = new List<PersonalField>();
         foreach (var personal in present)
         {
             var value = data[personal.Name]!;
@@ -72,11 +108,10 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
             }
 
             CheckKind(value, personal, $"{field}.{personal.Name}");
-            key ??= await keys.ForEncryptionAsync(subject, ct) ?? throw new SubjectErasedException(stream.Value);
-            data[personal.Name] = PersonalTokens.Seal(subject, key, value.ToJsonString(EventJson.Options));
+            plain.Add(personal);
         }
 
-        return subject;
+        return (subject, plain);
     }
 
     private static string Subject(JsonObject data, PersonalDataDeclaration declaration, string fallback, string field)

@@ -12,6 +12,15 @@ public interface IEventProtector
     /// <exception cref="InvalidInputException">A declared field has the wrong kind, or its subject id is missing.</exception>
     /// <exception cref="SubjectErasedException">A subject the events carry data of has been erased.</exception>
     ValueTask<IReadOnlyList<EventData>> ProtectAsync(StreamId stream, IReadOnlyList<EventData> events, CancellationToken ct);
+
+    /// <summary>
+    /// The input checks <see cref="ProtectAsync"/> makes, without touching a key (none is created): a caller that must
+    /// check more before it encrypts runs this first, so that personal fields keep their own answers.
+    /// </summary>
+    /// <exception cref="InvalidInputException">A declared field has the wrong kind, or its subject id is missing.</exception>
+    void Check(StreamId stream, IReadOnlyList<EventData> events)
+    {
+    }
 }
 
 /// <summary>No module declared personal data: events go as they are.</summary>

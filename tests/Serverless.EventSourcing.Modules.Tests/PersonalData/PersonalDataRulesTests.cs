@@ -27,6 +27,36 @@ public sealed class PersonalDataRulesTests(PersonalDataHost host) : IClassFixtur
     }
 
     [Fact]
+    public async Task A_refused_raw_append_makes_no_data_key_for_the_subjects_it_names()
+    {
+        // Each refusal comes after a valid personal field of a new subject: before, that subject's key was made first.
+        var subjects = new[] { "s-" + OrdersHost.NewId(), "s-" + OrdersHost.NewId(), "s-" + OrdersHost.NewId() };
+        var refused = new (string Path, object Body)[]
+        {
+            // a later event of the same append has a personal field of the wrong kind
+            ($"/api/streams/account-{OrdersHost.NewId()}/events", new { events = new object[] { new { type = "AccountOpened", data = new { owner = "Ada", currency = "EUR", ownerId = subjects[0] } }, new { type = "AccountOpened", data = new { owner = 42, currency = "EUR", ownerId = subjects[0] } } } }),
+            // the personal data is fine, but the account could not fold the event (its currency is missing)
+            ($"/api/streams/account-{OrdersHost.NewId()}/events", new { events = new[] { new { type = "AccountOpened", data = new { owner = "Bo", ownerId = subjects[1] } } } }),
+            // the second append of a multi-stream request is refused
+            ("/api/streams", new { appends = new object[] { new { streamId = $"account-{OrdersHost.NewId()}", events = new[] { new { type = "AccountOpened", data = new { owner = "Cy", currency = "EUR", ownerId = subjects[2] } } } }, new { streamId = $"account-{OrdersHost.NewId()}", events = new[] { new { type = "noted", data = new { } } } } } }),
+        };
+        foreach (var (path, body) in refused)
+        {
+            Assert.Equal(HttpStatusCode.BadRequest, (await host.Client.PostAsync(path, Json(body))).StatusCode);
+        }
+
+        // A personal field of the wrong kind in the second append of a multi-stream request is named under it.
+        var wrongKind = await host.Client.PostAsync("/api/streams", Json(new { appends = new object[] { new { streamId = $"note-{OrdersHost.NewId()}", events = new[] { new { type = "noted", data = new { } } } }, new { streamId = $"account-{OrdersHost.NewId()}", events = new[] { new { type = "AccountOpened", data = new { owner = 42, currency = "EUR", ownerId = subjects[2] } } } } } }));
+        Assert.Equal(HttpStatusCode.BadRequest, wrongKind.StatusCode);
+        Assert.Equal("appends[1].events[0].data.owner", JsonDocument.Parse(await wrongKind.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+
+        await using var connection = new NpgsqlConnection(host.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var keys = new NpgsqlCommand("select count(*) from es_subject_keys where subject = any($1)", connection) { Parameters = { new() { Value = subjects } } };
+        Assert.Equal(0L, (long)(await keys.ExecuteScalarAsync())!);
+    }
+
+    [Fact]
     public async Task A_token_of_another_subject_in_a_personal_field_is_400()
     {
         var account = OrdersHost.NewId();

@@ -38,9 +38,10 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
             throw new InvalidInputException("expectedVersion", "disagrees with the If-Match header");
         }
 
-        // Personal fields first, for their own answers (wrong kind, missing subject); then the plaintext against the folds.
-        var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
+        // Personal fields first, for their own answers (wrong kind, missing subject); then the folds; only then keys.
+        protector.Check(stream, request.Events);
         aggregates.CheckFoldable(stream, request.Events);
+        var events = await protector.ProtectAsync(stream, request.Events, context.Cancellation);
         var result = await store.AppendAsync(stream, ifMatch ?? request.ExpectedVersion ?? ExpectedVersion.Any, events, context.Cancellation);
         var payload = new AppendResponse(stream.Value, result.NextExpectedVersion, result.Positions, result.WasDuplicate);
         return ApiResponse.Of(result.WasDuplicate ? HttpStatusCode.OK : HttpStatusCode.Created, payload).WithETag(result.NextExpectedVersion);
@@ -61,14 +62,31 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
             await context.Access.StreamAsync(Permission.Write, stream, context.Cancellation);
         }
 
-        var appends = new List<StreamAppend>(parsed.Count);
+        // Every append checked before any key is made or any event encrypted: a refusal anywhere leaves nothing behind.
+        var written = new List<AppendRequest>(parsed.Count);
         for (var i = 0; i < parsed.Count; i++)
         {
             var (stream, append) = parsed[i];
-            var written = append.WrittenBy(context, $"appends[{i}]");
-            var events = await protector.ProtectAsync(stream, written.Events, context.Cancellation);
-            aggregates.CheckFoldable(stream, written.Events, $"appends[{i}]");
-            appends.Add(new StreamAppend(stream, written.ExpectedVersion ?? ExpectedVersion.Any, events));
+            written.Add(append.WrittenBy(context, $"appends[{i}]"));
+            try
+            {
+                protector.Check(stream, written[i].Events);
+            }
+            catch (InvalidInputException bad)
+            {
+                // The protector names fields within one append's events; here they sit under appends[i].
+                throw new InvalidInputException($"appends[{i}].{bad.Field}", bad.Reason);
+            }
+
+            aggregates.CheckFoldable(stream, written[i].Events, $"appends[{i}]");
+        }
+
+        var appends = new List<StreamAppend>(parsed.Count);
+        for (var i = 0; i < parsed.Count; i++)
+        {
+            var stream = parsed[i].Stream;
+            var events = await protector.ProtectAsync(stream, written[i].Events, context.Cancellation);
+            appends.Add(new StreamAppend(stream, written[i].ExpectedVersion ?? ExpectedVersion.Any, events));
         }
 
         var results = await store.AppendStreamsAsync(appends, context.Cancellation);
