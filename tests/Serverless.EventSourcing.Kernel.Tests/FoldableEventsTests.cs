@@ -63,12 +63,19 @@ public class FoldableEventsTests
     [InlineData("""{"unit":"box"}""", 2)] // a required value missing: it would fold as 0
     [InlineData("""{"by":null}""", 2)]
     [InlineData("[1]", 2)] // not an object
-    [InlineData("""{"by":1}""", 3)] // newer than this code knows
     public void Data_that_does_not_read_as_the_type_is_refused(string data, int schemaVersion)
     {
         var refused = Refused("counter-1", Event("counted", data, schemaVersion));
         Assert.Equal("events[0].data", refused.Field);
         Assert.DoesNotContain("lots", refused.Reason); // the data itself is never echoed
+    }
+
+    [Fact]
+    public void A_schema_version_newer_than_the_code_names_the_metadata_field()
+    {
+        var refused = Refused("counter-1", Event("counted", """{"by":1}""", 3));
+        Assert.Equal("events[0].metadata.schemaVersion", refused.Field);
+        Assert.Contains("version 2", refused.Reason);
     }
 
     [Fact]

@@ -69,6 +69,11 @@ public sealed class AggregateRegistry(EventTypeRegistry events)
                 throw new InvalidInputException($"{field}.type", $"is not an event of the '{definition.Category}' aggregate, whose streams hold only {names}");
             }
 
+            if (events[i].Metadata.SchemaVersion > Events.SchemaVersionOf(events[i].Type))
+            {
+                throw new InvalidInputException($"{field}.metadata.schemaVersion", $"is newer than the version {Events.SchemaVersionOf(events[i].Type)} this code writes {events[i].Type} as");
+            }
+
             try
             {
                 Events.Deserialize(events[i]);

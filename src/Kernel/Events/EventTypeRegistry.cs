@@ -58,6 +58,9 @@ public sealed class EventTypeRegistry
     /// <summary>The CLR type stored under <paramref name="name"/>; null when no type is registered under it.</summary>
     public Type? TypeOf(string name) => _byName.TryGetValue(name, out var r) ? r.Type : null;
 
+    /// <summary>The schema version new events of <paramref name="name"/> are written as; null when no type is registered under it.</summary>
+    public int? SchemaVersionOf(string name) => _byName.TryGetValue(name, out var r) ? r.SchemaVersion : null;
+
     public string NameOf(Type type) =>
         _byType.TryGetValue(type, out var r) ? r.Name : throw new InvalidOperationException($"Event type {type.Name} is not registered.");
 
