@@ -81,7 +81,7 @@ public sealed class AggregateRegistry(EventTypeRegistry events)
             catch (JsonException bad)
             {
                 // The path, not the message: a message may quote the data, which may be personal.
-                throw new InvalidInputException($"{field}.data", $"does not read as {events[i].Type} (at {bad.Path ?? "$"})");
+                throw new InvalidInputException($"{field}.data", $"does not read as {events[i].Type} (at {bad.Path ?? "$"}): a member is missing, null or of the wrong kind");
             }
             catch (Exception bad) when (bad is InvalidOperationException or ArgumentException or NotSupportedException or FormatException)
             {
