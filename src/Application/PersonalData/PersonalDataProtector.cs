@@ -14,49 +14,56 @@ namespace Serverless.EventSourcing.Application.PersonalData;
 /// </summary>
 public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKeys keys) : IEventProtector
 {
-    public void Check(StreamId stream, IReadOnlyList<EventData> events)
-    {
-        ArgumentNullException.ThrowIfNull(events);
-        for (var i = 0; i < events.Count; i++)
-        {
-            if (catalog.TryGet(events[i].Type, out var declaration))
-            {
-                Check(Object(events[i], i), declaration, stream.Value, $"events[{i}].data");
-            }
-        }
-    }
+    public void Check(StreamId stream, IReadOnlyList<EventData> events, string path = "") => Checked(stream, events, path);
 
     public async ValueTask<IReadOnlyList<EventData>> ProtectAsync(StreamId stream, IReadOnlyList<EventData> events, CancellationToken ct)
     {
-        ArgumentNullException.ThrowIfNull(events);
-        if (!events.Any(e => catalog.TryGet(e.Type, out _)))
+        // Every event parsed and checked once, before any key is made: a refused append leaves no key behind.
+        var checkedEvents = Checked(stream, events, "");
+        if (checkedEvents.TrueForAll(c => c is null))
         {
             return events;
         }
 
-        // Every event checked before any key is made: a refused append leaves no key behind.
-        Check(stream, events);
         var protectedEvents = new List<EventData>(events.Count);
         for (var i = 0; i < events.Count; i++)
         {
-            var e = events[i];
-            if (!catalog.TryGet(e.Type, out var declaration))
+            if (checkedEvents[i] is not ({ } data, { } subject, var plain))
             {
-                protectedEvents.Add(e);
+                protectedEvents.Add(events[i]);
                 continue;
             }
 
-            var data = Object(e, i);
-            var subject = await ProtectAsync(data, declaration, stream.Value, $"events[{i}].data", stream, ct);
-            protectedEvents.Add(subject is null ? e : e with { Data = data.ToJsonString(EventJson.Options), Subjects = [subject] });
+            await SealAsync(data, subject, plain, stream, ct);
+            protectedEvents.Add(events[i] with { Data = data.ToJsonString(EventJson.Options), Subjects = [subject] });
         }
 
         return protectedEvents;
     }
 
-    private static JsonObject Object(EventData e, int index) =>
-        JsonNode.Parse(e.Data) as JsonObject
-        ?? throw new InvalidInputException($"events[{index}].data", $"must be a JSON object: {e.Type} holds personal data");
+    /// <summary>Each event's parsed data, subject and fields to encrypt (see the other <see cref="Check(JsonObject, PersonalDataDeclaration, string, string)"/>); null for an event of no declared type.</summary>
+    private List<(JsonObject Data, string? Subject, List<PersonalField> Plain)?> Checked(StreamId stream, IReadOnlyList<EventData> events, string path)
+    {
+        ArgumentNullException.ThrowIfNull(events);
+        var result = new List<(JsonObject, string?, List<PersonalField>)?>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            if (!catalog.TryGet(e.Type, out var declaration))
+            {
+                result.Add(null);
+                continue;
+            }
+
+            var field = path.Length == 0 ? $"events[{i}].data" : $"{path}.events[{i}].data";
+            var data = JsonNode.Parse(e.Data) as JsonObject
+                ?? throw new InvalidInputException(field, $"must be a JSON object: {e.Type} holds personal data");
+            var (subject, plain) = Check(data, declaration, stream.Value, field);
+            result.Add((data, subject, plain));
+        }
+
+        return result;
+    }
 
     /// <summary>Encrypts the declared fields of <paramref name="data"/> in place; returns the subject, or null when no field was present.</summary>
     /// <param name="field">How the caller names <paramref name="data"/> in errors.</param>
@@ -69,14 +76,18 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
             return null;
         }
 
+        await SealAsync(data, subject, plain, stream, ct);
+        return subject;
+    }
+
+    private async Task SealAsync(JsonObject data, string subject, List<PersonalField> plain, StreamId stream, CancellationToken ct)
+    {
         byte[]? key = null;
         foreach (var personal in plain)
         {
             key ??= await keys.ForEncryptionAsync(subject, ct) ?? throw new SubjectErasedException(stream.Value);
             data[personal.Name] = PersonalTokens.Seal(subject, key, data[personal.Name]!.ToJsonString(EventJson.Options));
         }
-
-        return subject;
     }
 
     /// <summary>

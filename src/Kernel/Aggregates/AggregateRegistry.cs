@@ -69,9 +69,9 @@ public sealed class AggregateRegistry(EventTypeRegistry events)
                 throw new InvalidInputException($"{field}.type", $"is not an event of the '{definition.Category}' aggregate, whose streams hold only {names}");
             }
 
-            if (events[i].Metadata.SchemaVersion > Events.SchemaVersionOf(events[i].Type))
+            if (Events.SchemaVersionOf(events[i].Type) is { } current && events[i].Metadata.SchemaVersion > current)
             {
-                throw new InvalidInputException($"{field}.metadata.schemaVersion", $"is newer than the version {Events.SchemaVersionOf(events[i].Type)} this code writes {events[i].Type} as");
+                throw new InvalidInputException($"{field}.metadata.schemaVersion", $"is newer than the version {current} this code writes {events[i].Type} as");
             }
 
             try

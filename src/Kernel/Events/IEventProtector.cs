@@ -17,8 +17,9 @@ public interface IEventProtector
     /// The input checks <see cref="ProtectAsync"/> makes, without touching a key (none is created): a caller that must
     /// check more before it encrypts runs this first, so that personal fields keep their own answers.
     /// </summary>
+    /// <param name="path">Where the events sit in the request (<c>appends[2]</c>), for the field an error names.</param>
     /// <exception cref="InvalidInputException">A declared field has the wrong kind, or its subject id is missing.</exception>
-    void Check(StreamId stream, IReadOnlyList<EventData> events)
+    void Check(StreamId stream, IReadOnlyList<EventData> events, string path = "")
     {
     }
 }

@@ -68,16 +68,7 @@ public sealed class StreamEndpoints(IEventStore store, IEventProtector protector
         {
             var (stream, append) = parsed[i];
             written.Add(append.WrittenBy(context, $"appends[{i}]"));
-            try
-            {
-                protector.Check(stream, written[i].Events);
-            }
-            catch (InvalidInputException bad)
-            {
-                // The protector names fields within one append's events; here they sit under appends[i].
-                throw new InvalidInputException($"appends[{i}].{bad.Field}", bad.Reason);
-            }
-
+            protector.Check(stream, written[i].Events, $"appends[{i}]");
             aggregates.CheckFoldable(stream, written[i].Events, $"appends[{i}]");
         }
 
