@@ -7,6 +7,7 @@ using Spectre.Console;
 var scenarios = new Dictionary<string, Func<int, Task<IReadOnlyList<BenchmarkResult>>>>(StringComparer.OrdinalIgnoreCase)
 {
     ["append"] = AppendScenario.RunAsync,
+    ["append-any"] = AppendScenario.RunAnyAsync,
     ["load"] = LoadScenario.RunAsync,
     ["memory"] = MemoryScenario.RunAsync,
     ["http"] = HttpScenario.RunAsync,

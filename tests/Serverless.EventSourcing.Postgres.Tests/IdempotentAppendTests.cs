@@ -61,6 +61,9 @@ public class IdempotentAppendTests(StoreFixture db) : IClassFixture<StoreFixture
             db.Store.AppendAsync(StoreFixture.NewStream(), ExpectedVersion.Any, [a]));
         await Assert.ThrowsAsync<DuplicateEventIdException>(() =>
             db.Store.AppendAsync(stream, ExpectedVersion.Exactly(2), [a]));
+        // Every id is in the stream, but not in the order given: not a retry of that append.
+        await Assert.ThrowsAsync<DuplicateEventIdException>(() =>
+            db.Store.AppendAsync(stream, ExpectedVersion.Any, [b, a]));
 
         Assert.Equal(2, partial.CurrentVersion);
         Assert.Equal(2, wrongPosition.CurrentVersion);

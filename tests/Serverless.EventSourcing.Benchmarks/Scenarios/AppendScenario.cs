@@ -80,6 +80,38 @@ public static class AppendScenario
         return results;
     }
 
+    /// <summary>
+    /// Single-event appends expecting Any to streams that already exist (100 per writer, none shared between writers),
+    /// as raw HTTP appends without a version send them: each one runs the store's retry check (are these event ids
+    /// already in the stream?), which the distinct-stream rows, expecting no stream, skip.
+    /// </summary>
+    public static async Task<IReadOnlyList<BenchmarkResult>> RunAnyAsync(int scale)
+    {
+        var results = new List<BenchmarkResult>();
+        foreach (var writers in new[] { 8, 32 })
+        {
+            var perWorker = Math.Max(50, 2000 * scale / writers);
+            await using var db = await BenchmarkDatabase.CreateAsync();
+            var store = new PostgresEventStore(db.DataSource);
+            await Warmup(store, writers, "any");
+            await Latencies.RunAsync(writers, 100, (w, i) => store.AppendAsync(AnyStream(w, i), ExpectedVersion.NoStream, [NewEvent()]));
+            var commitsBefore = await db.CommitsAsync();
+            var latencies = new Latencies();
+            var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
+                latencies.TimeAsync(() => store.AppendAsync(AnyStream(w, i), ExpectedVersion.Any, [NewEvent()])));
+            var commits = (await db.CommitsAsync() - commitsBefore) / (writers * perWorker / rate);
+            results.Add(new BenchmarkResult("append-any", writers, rate, latencies.Percentile(50), latencies.Percentile(99), null,
+                $"single event expecting Any, 100 existing streams per writer; {rate / commits:0.0} events per commit")
+            {
+                CommitsPerSecond = commits,
+            });
+        }
+
+        return results;
+    }
+
+    private static StreamId AnyStream(int writer, int i) => StreamId.Parse($"any-{writer}x{i % 100}");
+
     /// <summary>Single-event appends to distinct streams after a warm-up: events/s, latencies, commits/s, and the wait profile when sampled.</summary>
     internal static async Task<(double Rate, Latencies Latencies, double CommitsPerSecond, string Waits)> AppendsAsync(
         BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker, string prefix = "bench")
