@@ -11,7 +11,7 @@ namespace Serverless.EventSourcing.Benchmarks;
 public static class WaitProfile
 {
     public const string ServerSettings =
-        " -c shared_preload_libraries=pg_wait_sampling,pg_stat_statements -c pg_wait_sampling.profile_period=10 -c pg_stat_statements.track=all";
+        " -c shared_preload_libraries=pg_wait_sampling,pg_stat_statements -c pg_wait_sampling.profile_period=10 -c pg_stat_statements.track=all -c pg_stat_statements.track_planning=on";
 
     public static async Task ResetAsync(BenchmarkDatabase db)
     {
@@ -19,7 +19,7 @@ public static class WaitProfile
         await db.ExecuteAsync("select pg_wait_sampling_reset_profile(); select pg_stat_statements_reset()");
     }
 
-    /// <returns>"CPU 41%, LWLock:WALWrite 22%, … | es_append_batch 1.9 ms × 4,100; …" for the note.</returns>
+    /// <returns>"CPU 41%, LWLock:WALWrite 22%, … | es_append_batch 1.9 ms × 4,100; …", then any statement planned on every call, for the note.</returns>
     public static async Task<string> ReadAsync(BenchmarkDatabase db)
     {
         var text = new StringBuilder();
@@ -50,6 +50,21 @@ public static class WaitProfile
             while (await reader.ReadAsync())
             {
                 text.Append(CultureInfo.InvariantCulture, $"{reader.GetString(0)}: {reader.GetDecimal(1)} ms × {reader.GetInt64(2)}; ");
+            }
+        }
+
+        // Statements planned about as often as they run have lost their cached plans (how migration 0018's were found).
+        await using (var replanned = db.DataSource.CreateCommand("""
+            select left(regexp_replace(query, '\s+', ' ', 'g'), 60), round((total_plan_time / plans)::numeric * 1000), plans
+            from pg_stat_statements where dbid = (select oid from pg_database where datname = current_database())
+              and calls >= 100 and plans > calls / 2
+            order by total_plan_time desc limit 3
+            """))
+        await using (var reader = await replanned.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                text.Append(CultureInfo.InvariantCulture, $"planned on every call: {reader.GetString(0)}: {reader.GetDecimal(1)} µs × {reader.GetInt64(2)}; ");
             }
         }
 

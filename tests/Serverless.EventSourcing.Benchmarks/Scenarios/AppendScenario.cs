@@ -95,13 +95,19 @@ public static class AppendScenario
             var store = new PostgresEventStore(db.DataSource);
             await Warmup(store, writers, "any");
             await Latencies.RunAsync(writers, 100, (w, i) => store.AppendAsync(AnyStream(w, i), ExpectedVersion.NoStream, [NewEvent()]));
+            if (BenchmarkDatabase.SampleWaits)
+            {
+                await WaitProfile.ResetAsync(db);
+            }
+
             var commitsBefore = await db.CommitsAsync();
             var latencies = new Latencies();
             var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
                 latencies.TimeAsync(() => store.AppendAsync(AnyStream(w, i), ExpectedVersion.Any, [NewEvent()])));
+            var waits = BenchmarkDatabase.SampleWaits ? $"; waits: {await WaitProfile.ReadAsync(db)}" : "";
             var commits = (await db.CommitsAsync() - commitsBefore) / (writers * perWorker / rate);
             results.Add(new BenchmarkResult("append-any", writers, rate, latencies.Percentile(50), latencies.Percentile(99), null,
-                $"single event expecting Any, 100 existing streams per writer; {rate / commits:0.0} events per commit")
+                $"single event expecting Any, 100 existing streams per writer; {rate / commits:0.0} events per commit{waits}")
             {
                 CommitsPerSecond = commits,
             });
