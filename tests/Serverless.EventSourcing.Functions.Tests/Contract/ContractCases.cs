@@ -192,6 +192,7 @@ public static class ContractCases
                 (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = "not a stream", events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].streamId"),
                 (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].streamId"),
                 (new { appends = new object[] { new { streamId = stream, expectedVersion = true, events = new[] { new { type = "noted", data = new { } } } } } }, "appends[0].expectedVersion"),
+                (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } } }, new { streamId = $"{stream}b", expectedVersion = -5, events = new[] { new { type = "noted", data = new { } } } } } }, "appends[1].expectedVersion"),
                 (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted" } } } } }, "appends[0].events[0].data"),
                 (new { appends = new object[] { new { streamId = stream, events = new[] { new { type = "noted", data = new { } } }, extra = 1 } } }, "appends[0].extra"),
             };

@@ -60,7 +60,9 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
         RefuseUnknownMembers(body, path, members);
         ExpectedVersion? expected = body.TryGetProperty("expectedVersion", out var ev) ? ev.ValueKind switch
         {
-            JsonValueKind.Number when ev.TryGetInt64(out var n) => Streams.ExpectedVersion.Exactly(n),
+            // Checked here rather than by Exactly, so that the field is named inside its append (appends[i].expectedVersion).
+            JsonValueKind.Number when ev.TryGetInt64(out var n) => n >= 0 ? Streams.ExpectedVersion.Exactly(n)
+                : throw new InvalidInputException(Field(path, "expectedVersion"), "an exact expected version must be 0 or more"),
             JsonValueKind.String when !long.TryParse(ev.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => Streams.ExpectedVersion.Parse(ev.GetString(), Field(path, "expectedVersion")),
             JsonValueKind.Null => null,
             _ => throw new InvalidInputException(Field(path, "expectedVersion"), "must be a version as a JSON number, or 'any', 'no_stream', 'stream_exists'"),
