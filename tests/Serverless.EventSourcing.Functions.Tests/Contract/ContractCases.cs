@@ -375,6 +375,12 @@ public static class ContractCases
                 Assert.Equal(field, (await (await host.Client.PostAsync("/api/replay", Api.Json(body))).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("field").GetString());
             }
         },
+        ["a replay whose time range is reversed is 400 naming the body's own field"] = async host =>
+        {
+            // The store's check named the query route's "to", a field this body does not have.
+            var problem = await (await host.Client.PostAsync("/api/replay", Api.Json(new { fromTimestamp = "2026-12-02T00:00:00Z", toTimestamp = "2026-12-01T00:00:00Z" }))).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            Assert.Equal("toTimestamp", problem.GetProperty("field").GetString());
+        },
         ["the correlation id is echoed"] = async host =>
         {
             var response = await host.Client.SendAsync(HttpMethod.Get, "/api/health", null, ("x-correlation-id", "contract-1"));

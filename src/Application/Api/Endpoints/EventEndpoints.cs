@@ -67,6 +67,12 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
             throw new InvalidInputException("fromVersion", "must not be above toVersion");
         }
 
+        // The store's own check would name the query route's "to"; this body calls it toTimestamp.
+        if (request.FromTimestamp > request.ToTimestamp)
+        {
+            throw new InvalidInputException("toTimestamp", "must not be before fromTimestamp");
+        }
+
         var limit = request.Limit ?? 100;
         if (limit < 1 || limit > context.MaxPageSize)
         {
