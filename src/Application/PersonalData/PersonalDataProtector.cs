@@ -135,9 +135,9 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
                 : throw new InvalidInputException($"{field}.{declaration.SubjectField}", "is required: it names the data subject of the personal data this event holds");
         }
 
-        return node is JsonValue value && value.TryGetValue(out string? subject) && subject.Trim().Length is > 0 and <= 200 && StorableText.IsStorable(subject)
+        return node is JsonValue value && value.TryGetValue(out string? subject) && SubjectErasureService.IsSubjectId(subject)
             ? subject
-            : throw new InvalidInputException($"{field}.{declaration.SubjectField}", "must be a data subject's id: a string of 1 to 200 characters");
+            : throw new InvalidInputException($"{field}.{declaration.SubjectField}", $"must be a data subject's id: a string of {SubjectErasureService.SubjectIdRule}");
     }
 
     private static void CheckKind(JsonNode value, PersonalField personal, string field)

@@ -39,9 +39,18 @@ public sealed class SubjectErasureService(ISubjectKeyStore store, SubjectKeys ke
 
     public static void CheckSubject(string subject)
     {
-        if (subject.Length is 0 or > 200 || !StorableText.IsStorable(subject) || subject.Any(char.IsControl))
+        if (!IsSubjectId(subject))
         {
-            throw new InvalidInputException("subjectId", "must be 1 to 200 printable characters");
+            throw new InvalidInputException("subjectId", $"must be {SubjectIdRule}");
         }
     }
+
+    internal const string SubjectIdRule = "1 to 200 printable characters, not all blank";
+
+    /// <summary>
+    /// What a data subject's id may be, the same wherever one is named: an id events may carry must be one an erasure can
+    /// name (before, appends took control characters that erasure refused, and erasure took a blank id appends refused).
+    /// </summary>
+    internal static bool IsSubjectId(string subject) =>
+        subject.Length is > 0 and <= 200 && !string.IsNullOrWhiteSpace(subject) && StorableText.IsStorable(subject) && !subject.Any(char.IsControl);
 }

@@ -13,6 +13,9 @@ public sealed class PersonalDataRulesTests(PersonalDataHost host) : IClassFixtur
     [InlineData("order", """{"shippingAddress":"1 Main St"}""", "events[0].data.customer", "required")]
     [InlineData("order", """{"customer":"","shippingAddress":"1 Main St"}""", "events[0].data.customer", "data subject's id")]
     [InlineData("order", """{"customer":7,"shippingAddress":"1 Main St"}""", "events[0].data.customer", "data subject's id")]
+    [InlineData("order", """{"customer":"  ","shippingAddress":"1 Main St"}""", "events[0].data.customer", "data subject's id")]
+    // A subject id erasure could not name (before, appends took it, and its data could never be erased).
+    [InlineData("order", """{"customer":"s\u0007-1","shippingAddress":"1 Main St"}""", "events[0].data.customer", "printable")]
     public async Task A_personal_field_of_the_wrong_kind_or_a_missing_subject_is_400_naming_it_and_writes_nothing(string category, string data, string field, string why)
     {
         var stream = $"{category}-{OrdersHost.NewId()}";
@@ -24,6 +27,23 @@ public sealed class PersonalDataRulesTests(PersonalDataHost host) : IClassFixtur
         Assert.Equal(field, problem.GetProperty("field").GetString());
         Assert.Contains(why, problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.NotFound, (await host.Client.GetAsync($"/api/streams/{stream}")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_blank_subject_id_is_400_on_the_subject_routes_and_records_no_erasure()
+    {
+        // Before, DELETE recorded " " as an erased subject, an id no event may carry.
+        foreach (var request in new[] { new HttpRequestMessage(HttpMethod.Delete, "/api/subjects/%20%20"), new HttpRequestMessage(HttpMethod.Get, "/api/subjects/%20") })
+        {
+            var response = await host.Client.SendAsync(request);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Equal("subjectId", JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.GetProperty("field").GetString());
+        }
+
+        await using var connection = new NpgsqlConnection(host.Database.ConnectionString);
+        await connection.OpenAsync();
+        await using var keys = new NpgsqlCommand("select count(*) from es_subject_keys where trim(subject) = ''", connection);
+        Assert.Equal(0L, (long)(await keys.ExecuteScalarAsync())!);
     }
 
     [Fact]
