@@ -33,7 +33,7 @@ public sealed class ApiResponse
     public static ApiResponse Of(HttpStatusCode status, object? body = null, string contentType = Json) => new()
     {
         Status = (int)status,
-        Body = body is null ? [] : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options),
+        Body = body is null ? [] : Serialize(body),
         ContentType = body is null ? null : contentType,
     };
 
@@ -57,11 +57,13 @@ public sealed class ApiResponse
         return new()
         {
             Status = (int)problem.StatusCode,
-            Body = JsonSerializer.SerializeToUtf8Bytes(problem, ApiJson.Options),
+            Body = Serialize(problem),
             ContentType = ProblemJson,
             AnsweredProblem = problem,
         };
     }
+
+    private static byte[] Serialize(object body) => JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), ApiJson.Options);
 
     /// <summary>The same response with another body (same status, headers and content type).</summary>
     public ApiResponse WithBody(byte[] body)

@@ -55,7 +55,7 @@ public sealed class PersonalDataProtector(PersonalDataCatalog catalog, SubjectKe
                 continue;
             }
 
-            var field = path.Length == 0 ? $"events[{i}].data" : $"{path}.events[{i}].data";
+            var field = InvalidInputException.FieldIn(path, $"events[{i}].data");
             var data = JsonNode.Parse(e.Data) as JsonObject
                 ?? throw new InvalidInputException(field, $"must be a JSON object: {e.Type} holds personal data");
             var (subject, plain) = Check(data, declaration, stream.Value, field);

@@ -61,7 +61,7 @@ public sealed class AggregateRegistry(EventTypeRegistry events)
 
         for (var i = 0; i < events.Count; i++)
         {
-            var field = path.Length == 0 ? $"events[{i}]" : $"{path}.events[{i}]";
+            var field = InvalidInputException.FieldIn(path, $"events[{i}]");
             var type = Events.TypeOf(events[i].Type);
             if (type is null || !definition.EventTypes.Contains(type))
             {

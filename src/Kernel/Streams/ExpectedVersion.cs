@@ -28,8 +28,11 @@ public readonly record struct ExpectedVersion
         _ => Value == current,
     };
 
-    public static ExpectedVersion Exactly(long version) =>
-        version >= 0 ? new ExpectedVersion(version) : throw new InvalidInputException("expectedVersion", "an exact expected version must be 0 or more");
+    public static ExpectedVersion Exactly(long version) => Exactly(version, "expectedVersion");
+
+    /// <param name="field">The field a negative version is reported against (<c>appends[1].expectedVersion</c>).</param>
+    public static ExpectedVersion Exactly(long version, string field) =>
+        version >= 0 ? new ExpectedVersion(version) : throw new InvalidInputException(field, "an exact expected version must be 0 or more");
 
     /// <summary>Parses <c>any</c>, <c>no_stream</c>, <c>stream_exists</c> or a non-negative number.</summary>
     public static ExpectedVersion Parse(string? text, string field = "expectedVersion")

@@ -23,10 +23,10 @@ public sealed class PostgresSubjectKeys(NpgsqlDataSource dataSource) : ISubjectK
 
         // One subject, the usual case, by equality: PostgreSQL plans "= any($1)" again on every execution (the generic
         // plan cannot know the array's length), which cost more than the lookup itself (33 µs against 8).
-        await using var command = subjects.Count == 1
-            ? dataSource.CreateCommand("select subject, master_version, wrapped_key, erased_at from es_subject_keys where subject = $1")
-            : dataSource.CreateCommand("select subject, master_version, wrapped_key, erased_at from es_subject_keys where subject = any($1)");
-        command.Parameters.Add(subjects.Count == 1
+        var one = subjects.Count == 1;
+        await using var command = dataSource.CreateCommand(
+            "select subject, master_version, wrapped_key, erased_at from es_subject_keys where subject = " + (one ? "$1" : "any($1)"));
+        command.Parameters.Add(one
             ? new NpgsqlParameter { Value = subjects.First(), NpgsqlDbType = NpgsqlDbType.Text }
             : new NpgsqlParameter { Value = subjects.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });
         await using var reader = await command.ExecuteReaderAsync(ct);

@@ -28,7 +28,7 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
         for (var i = 0; i < Events.Count; i++)
         {
             var e = Events[i];
-            var user = e.Metadata.UserId is { } claimed ? CheckUser(context, claimed, Field(path, $"events[{i}].metadata.userId")) : headerUser;
+            var user = e.Metadata.UserId is { } claimed ? CheckUser(context, claimed, InvalidInputException.FieldIn(path, $"events[{i}].metadata.userId")) : headerUser;
             events.Add(e with { Metadata = e.Metadata with { UserId = user, Principal = principal } });
         }
 
@@ -58,32 +58,29 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
         }
 
         RefuseUnknownMembers(body, path, members);
+        var versionField = InvalidInputException.FieldIn(path, "expectedVersion");
         ExpectedVersion? expected = body.TryGetProperty("expectedVersion", out var ev) ? ev.ValueKind switch
         {
-            // Checked here rather than by Exactly, so that the field is named inside its append (appends[i].expectedVersion).
-            JsonValueKind.Number when ev.TryGetInt64(out var n) => n >= 0 ? Streams.ExpectedVersion.Exactly(n)
-                : throw new InvalidInputException(Field(path, "expectedVersion"), "an exact expected version must be 0 or more"),
-            JsonValueKind.String when !long.TryParse(ev.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => Streams.ExpectedVersion.Parse(ev.GetString(), Field(path, "expectedVersion")),
+            JsonValueKind.Number when ev.TryGetInt64(out var n) => Streams.ExpectedVersion.Exactly(n, versionField),
+            JsonValueKind.String when !long.TryParse(ev.GetString(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) => Streams.ExpectedVersion.Parse(ev.GetString(), versionField),
             JsonValueKind.Null => null,
-            _ => throw new InvalidInputException(Field(path, "expectedVersion"), "must be a version as a JSON number, or 'any', 'no_stream', 'stream_exists'"),
+            _ => throw new InvalidInputException(versionField, "must be a version as a JSON number, or 'any', 'no_stream', 'stream_exists'"),
         } : null;
 
         if (!body.TryGetProperty("events", out var list) || list.ValueKind != JsonValueKind.Array)
         {
-            throw new InvalidInputException(Field(path, "events"), "an array of events is required");
+            throw new InvalidInputException(InvalidInputException.FieldIn(path, "events"), "an array of events is required");
         }
 
         var events = new List<EventData>(list.GetArrayLength());
         var index = 0;
         foreach (var item in list.EnumerateArray())
         {
-            events.Add(ParseEvent(item, Field(path, $"events[{index++}]"), correlationId));
+            events.Add(ParseEvent(item, InvalidInputException.FieldIn(path, $"events[{index++}]"), correlationId));
         }
 
         return new AppendRequest(expected, events);
     }
-
-    internal static string Field(string path, string name) => path.Length == 0 ? name : $"{path}.{name}";
 
 
     private static EventData ParseEvent(JsonElement item, string field, string correlationId)
@@ -144,7 +141,7 @@ internal sealed record AppendRequest(ExpectedVersion? ExpectedVersion, IReadOnly
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var member in value.EnumerateObject())
         {
-            var field = path.Length == 0 ? member.Name : $"{path}.{member.Name}";
+            var field = InvalidInputException.FieldIn(path, member.Name);
             if (!known.Contains(member.Name, StringComparer.Ordinal))
             {
                 throw new InvalidInputException(field, "is an unknown field");

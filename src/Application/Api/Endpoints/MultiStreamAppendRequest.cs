@@ -31,7 +31,7 @@ internal static class MultiStreamAppendRequest
         {
             var path = $"appends[{index++}]";
             // Not an object: the append's own parse names it.
-            var stream = item.ValueKind == JsonValueKind.Object ? ParseStream(item, AppendRequest.Field(path, "streamId")) : default;
+            var stream = item.ValueKind == JsonValueKind.Object ? ParseStream(item, InvalidInputException.FieldIn(path, "streamId")) : default;
             appends.Add((stream, AppendRequest.Parse(item, correlationId, path, AppendMembers)));
         }
 
