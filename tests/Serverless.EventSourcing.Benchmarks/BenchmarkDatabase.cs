@@ -23,6 +23,9 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
 
     public string ConnectionString { get; }
 
+    /// <summary>Names the benchmark's own connections in <c>pg_stat_activity</c>.</summary>
+    private const string ApplicationName = "es-benchmark";
+
     /// <summary>Set before the first database: the cluster preloads pg_wait_sampling and pg_stat_statements (<c>--wait-events</c>).</summary>
     public static bool SampleWaits { get; set; }
 
@@ -34,7 +37,7 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
         _server ??= await PostgresServer.StartAsync(durable: true, SampleWaits ? WaitProfile.ServerSettings : "");
         var connectionString = await _server.CreateDatabaseAsync("es_bench");
         // The product's own data source settings, so figures are what users get.
-        var dataSource = Postgres.PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200 }.ConnectionString, maxAutoPrepare: maxAutoPrepare);
+        var dataSource = Postgres.PostgresDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 200, ApplicationName = ApplicationName }.ConnectionString, maxAutoPrepare: maxAutoPrepare);
         await new SchemaMigrator(dataSource, NullLogger<SchemaMigrator>.Instance, DomainModules.MigrationsOf(new BankModule())).MigrateAsync();
         return new BenchmarkDatabase(connectionString, dataSource);
     }
@@ -64,9 +67,31 @@ public sealed class BenchmarkDatabase : IAsyncDisposable
     /// <summary>Transactions committed in this database so far, as <c>pg_stat_database</c> counts them once every backend has reported.</summary>
     public async Task<long> CommitsAsync()
     {
-        // Backends report their counts at most once a second, and at exit: close the pool's connections so they do.
-        DataSource.Clear();
-        await Task.Delay(300);
+        // A backend reports its counts at most once a second, and when idle only after 10 s. Each of the pool's
+        // connections is asked to report now (all of them are held at once, so each is a different one). Closing them
+        // instead, to make them report at exit, left the next timed row fresh connections, each preparing its
+        // statements and compiling the append function again: append-any at 32 writers then measured 8,510-8,597
+        // events/s with P99 16-17 ms, against 12,987-13,940 and 5-6 ms.
+        int pooled;
+        await using (var count = DataSource.CreateCommand("select count(*)::int from pg_stat_activity where application_name = $1 and datname = current_database()"))
+        {
+            count.Parameters.AddWithValue(ApplicationName);
+            pooled = (int)(await count.ExecuteScalarAsync())!;
+        }
+
+        var held = await Task.WhenAll(Enumerable.Range(0, pooled).Select(_ => DataSource.OpenConnectionAsync().AsTask()));
+        foreach (var connection in held)
+        {
+            await using var flush = new NpgsqlCommand("select pg_stat_force_next_flush()", connection);
+            await flush.ExecuteNonQueryAsync();
+        }
+
+        foreach (var connection in held)
+        {
+            await connection.DisposeAsync();
+        }
+
+        await Task.Delay(100);
         await using var command = DataSource.CreateCommand("select xact_commit from pg_stat_database where datname = current_database()");
         return Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
     }

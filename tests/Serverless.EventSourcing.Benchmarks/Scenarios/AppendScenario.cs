@@ -93,19 +93,9 @@ public static class AppendScenario
             var perWorker = Math.Max(50, 2000 * scale / writers);
             await using var db = await BenchmarkDatabase.CreateAsync();
             var store = new PostgresEventStore(db.DataSource);
-            await Warmup(store, writers, "any");
             await Latencies.RunAsync(writers, 100, (w, i) => store.AppendAsync(AnyStream(w, i), ExpectedVersion.NoStream, [NewEvent()]));
-            if (BenchmarkDatabase.SampleWaits)
-            {
-                await WaitProfile.ResetAsync(db);
-            }
-
-            var commitsBefore = await db.CommitsAsync();
-            var latencies = new Latencies();
-            var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
-                latencies.TimeAsync(() => store.AppendAsync(AnyStream(w, i), ExpectedVersion.Any, [NewEvent()])));
-            var waits = BenchmarkDatabase.SampleWaits ? $"; waits: {await WaitProfile.ReadAsync(db)}" : "";
-            var commits = (await db.CommitsAsync() - commitsBefore) / (writers * perWorker / rate);
+            var (rate, latencies, commits, waits) = await AppendsAsync(db, store, writers, perWorker, "any",
+                (w, i) => store.AppendAsync(AnyStream(w, i), ExpectedVersion.Any, [NewEvent()]));
             results.Add(new BenchmarkResult("append-any", writers, rate, latencies.Percentile(50), latencies.Percentile(99), null,
                 $"single event expecting Any, 100 existing streams per writer; {rate / commits:0.0} events per commit{waits}")
             {
@@ -118,10 +108,14 @@ public static class AppendScenario
 
     private static StreamId AnyStream(int writer, int i) => StreamId.Parse($"any-{writer}x{i % 100}");
 
-    /// <summary>Single-event appends to distinct streams after a warm-up: events/s, latencies, commits/s, and the wait profile when sampled.</summary>
+    /// <summary>
+    /// Single-event appends after a warm-up, to distinct streams expecting none unless <paramref name="append"/> says
+    /// otherwise: events/s, latencies, commits/s, and the wait profile when sampled.
+    /// </summary>
     internal static async Task<(double Rate, Latencies Latencies, double CommitsPerSecond, string Waits)> AppendsAsync(
-        BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker, string prefix = "bench")
+        BenchmarkDatabase db, PostgresEventStore store, int writers, int perWorker, string prefix = "bench", Func<int, int, Task<AppendResult>>? append = null)
     {
+        append ??= (w, i) => store.AppendAsync(StreamId.Parse($"{prefix}-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()]);
         await Warmup(store, writers, prefix);
         if (BenchmarkDatabase.SampleWaits)
         {
@@ -129,16 +123,8 @@ public static class AppendScenario
         }
 
         var commitsBefore = await db.CommitsAsync();
-        // Counting cleared the pool; open its connections again (no transaction) so the run does not pay for them.
-        var open = await Task.WhenAll(Enumerable.Range(0, writers).Select(_ => db.DataSource.OpenConnectionAsync().AsTask()));
-        foreach (var connection in open)
-        {
-            await connection.DisposeAsync();
-        }
-
         var latencies = new Latencies();
-        var rate = await Latencies.RunAsync(writers, perWorker, (w, i) =>
-            latencies.TimeAsync(() => store.AppendAsync(StreamId.Parse($"{prefix}-{w}x{i}"), ExpectedVersion.NoStream, [NewEvent()])));
+        var rate = await Latencies.RunAsync(writers, perWorker, (w, i) => latencies.TimeAsync(() => append(w, i)));
         var waits = BenchmarkDatabase.SampleWaits ? $"; waits: {await WaitProfile.ReadAsync(db)}" : "";
         var seconds = writers * perWorker / rate;
         return (rate, latencies, (await db.CommitsAsync() - commitsBefore) / seconds, waits);
