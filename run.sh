@@ -78,6 +78,21 @@ if [[ ! -f "$LOCAL_SETTINGS_PATH" ]]; then
 fi
 
 mkdir -p "$DATA"
+# One run per data folder, held until its cleanup has stopped everything: a run started while the previous one is
+# still stopping its servers waits for it instead of binding ports that are about to close (or having its own
+# PostgreSQL stopped by the old run's cleanup). Every server and build below gets `9>&-`, so no child outlives the run
+# holding the lock. A run killed outright releases it with its death; take_over_leftovers then handles its servers.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$DATA/run.lock"
+  if ! flock -n 9; then
+    if is_running "$(cat "$DATA/app.pid" 2>/dev/null || true)" "$APP_DLL"; then
+      say "Another ./run.sh is serving from $DATA: stop it first (Ctrl+C in its terminal), or set RUN_DATA_DIR"
+      exit 1
+    fi
+    say "Waiting for the previous run to finish stopping"
+    flock -w 90 9 || { say "The previous run did not stop within 90 s"; exit 1; }
+  fi
+fi
 take_over_leftovers
 
 if [[ -z "${Postgres__ConnectionString:-}" ]]; then
@@ -85,14 +100,14 @@ if [[ -z "${Postgres__ConnectionString:-}" ]]; then
     say "Creating a PostgreSQL cluster in $DATA/postgres"
     mkdir -p "$DATA/postgres"
     [[ $(id -u) -eq 0 ]] && chown postgres "$DATA" "$DATA/postgres"
-    as_postgres "$(pg_bin initdb)" -D "$DATA/postgres" -U postgres -A trust -E UTF8 >/dev/null
+    as_postgres "$(pg_bin initdb)" -D "$DATA/postgres" -U postgres -A trust -E UTF8 >/dev/null 9>&-
   fi
   # max_connections 200 leaves headroom over the API's pool (Postgres__MaxPoolSize, default 20) for psql,
   # a second instance or a benchmark: see README, "Connections".
   say "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
   started_pg=1
   pg_ctl -l "$DATA/postgres.log" -w -t 60 \
-    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null
+    -o "-p $PG_PORT -k $DATA -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null 9>&-
   sql() { "$(pg_bin psql)" -h 127.0.0.1 -p "$PG_PORT" -U postgres "$@"; }
   sql -tAc "select 1 from pg_database where datname = 'eventsourcing'" | grep -q 1 || sql -qc "create database eventsourcing"
   export Postgres__ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Database=eventsourcing;Username=postgres"
@@ -101,7 +116,7 @@ fi
 if [[ -z "${Redis__ConnectionString:-}" ]]; then
   if command -v redis-server >/dev/null 2>&1; then
     say "Starting Redis on 127.0.0.1:$REDIS_PORT (snapshot cache)"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$DATA/redis.log" 2>&1 &
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no >"$DATA/redis.log" 2>&1 9>&- &
     redis_pid=$!
     echo "$redis_pid" >"$DATA/redis.pid"
     export Redis__ConnectionString="127.0.0.1:$REDIS_PORT,abortConnect=false"
@@ -125,7 +140,7 @@ if [[ "${RUN_SKIP_BUILD:-}" == 1 ]]; then
   say "Using the last build of the local host (RUN_SKIP_BUILD=1)"
 else
   say "Building the local host"
-  dotnet build src/Hosts/LocalHost -c Release --nologo -v quiet -clp:NoSummary
+  dotnet build src/Hosts/LocalHost -c Release --nologo -v quiet -clp:NoSummary 9>&-
 fi
 
 url="${ASPNETCORE_URLS:-http://127.0.0.1:7071}"
@@ -134,7 +149,7 @@ cat <<MSG
     Try:  curl -s -X POST $url/api/aggregates/account/42/commands/open \\
             -H 'content-type: application/json' -d '{"owner":"Ada","currency":"EUR"}'
 MSG
-dotnet "$APP_DLL" --urls "$url" &
+dotnet "$APP_DLL" --urls "$url" 9>&- &
 app_pid=$!
 echo "$app_pid" >"$DATA/app.pid"
 status=0
