@@ -9,6 +9,7 @@ public sealed record EventQuery
 
     public string? Category { get; init; }
 
+    /// <summary>Events of these types; null or empty for every type (the HTTP routes refuse an empty list as a mistake).</summary>
     public IReadOnlyList<string>? EventTypes { get; init; }
 
     public string? CorrelationId { get; init; }

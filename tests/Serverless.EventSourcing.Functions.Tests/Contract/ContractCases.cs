@@ -381,6 +381,14 @@ public static class ContractCases
             var problem = await (await host.Client.PostAsync("/api/replay", Api.Json(new { fromTimestamp = "2026-12-02T00:00:00Z", toTimestamp = "2026-12-01T00:00:00Z" }))).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
             Assert.Equal("toTimestamp", problem.GetProperty("field").GetString());
         },
+        ["an empty list of event types is 400 naming it, in a replay body and in a log query"] = async host =>
+        {
+            // Both read the whole log before: an empty filter was taken for no filter.
+            var problem = await (await host.Client.PostAsync("/api/replay", Api.Json(new { eventTypes = Array.Empty<string>() }))).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            Assert.Equal("eventTypes", problem.GetProperty("field").GetString());
+            problem = await (await host.Client.GetAsync("/api/events?eventType=,")).ProblemAsync(HttpStatusCode.BadRequest, "invalid-input");
+            Assert.Equal("eventType", problem.GetProperty("field").GetString());
+        },
         ["the correlation id is echoed"] = async host =>
         {
             var response = await host.Client.SendAsync(HttpMethod.Get, "/api/health", null, ("x-correlation-id", "contract-1"));

@@ -114,6 +114,11 @@ public sealed class EventEndpoints(IEventStore store) : IApiEndpoints
 
     private static IReadOnlyList<string>? CheckTypes(IReadOnlyList<string>? types, string field)
     {
+        if (types is { Count: 0 })
+        {
+            throw new InvalidInputException(field, "give at least one event type, or leave the filter out");
+        }
+
         foreach (var type in types ?? [])
         {
             AppendValidator.ValidateType(type, field);
