@@ -18,6 +18,9 @@ internal sealed class RunScript : IAsyncDisposable
         DataDirectory = dataDirectory;
     }
 
+    /// <summary>How long a script is given to exit once it should (its cleanup stops PostgreSQL and Redis).</summary>
+    public static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(60);
+
     public RunScriptPorts Ports { get; }
 
     public string DataDirectory { get; }

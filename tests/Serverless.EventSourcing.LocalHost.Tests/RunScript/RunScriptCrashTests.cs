@@ -3,8 +3,6 @@ namespace Serverless.EventSourcing.LocalHost.Tests.RunScript;
 /// <summary><c>./run.sh</c> stops what it started however the API ends, and a second run works after any crash.</summary>
 public class RunScriptCrashTests
 {
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task When_the_api_is_killed_run_sh_stops_postgres_and_redis_and_a_second_run_serves_again()
     {
@@ -19,7 +17,7 @@ public class RunScriptCrashTests
             RunScript.Signal(first.ApiProcessId()!.Value, 9);
 
             // Then the script exits, and PostgreSQL and Redis are stopped with it
-            Assert.True(await first.ExitsWithinAsync(ExitWait), $"run.sh kept running after its API died:\n{first.Log}");
+            Assert.True(await first.ExitsWithinAsync(RunScript.ExitWait), $"run.sh kept running after its API died:\n{first.Log}");
             Assert.All(ports.All, port => Assert.False(RunScript.IsListening(port), $"port {port} is still open:\n{first.Log}"));
         }
 
@@ -27,7 +25,7 @@ public class RunScriptCrashTests
         await using var second = RunScript.Start(ports, workspace.Directory);
         await second.WaitUntilHealthyAsync();
         RunScript.Signal(second.ProcessId, 15);
-        Assert.True(await second.ExitsWithinAsync(ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
+        Assert.True(await second.ExitsWithinAsync(RunScript.ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
         Assert.All(ports.All, port => Assert.False(RunScript.IsListening(port), $"port {port} is still open:\n{second.Log}"));
     }
 
@@ -44,7 +42,7 @@ public class RunScriptCrashTests
             await first.WaitUntilHealthyAsync();
             leftoverApi = first.ApiProcessId()!.Value;
             RunScript.Signal(first.ProcessId, 9);
-            Assert.True(await first.ExitsWithinAsync(ExitWait));
+            Assert.True(await first.ExitsWithinAsync(RunScript.ExitWait));
         }
 
         RunScript.Signal(workspace.PostmasterProcessId()!.Value, 9);
@@ -59,7 +57,7 @@ public class RunScriptCrashTests
         await second.WaitUntilHealthyAsync(notProcess: leftoverApi);
         Assert.False(RunScript.IsApi(leftoverApi), "the leftover API is still running");
         RunScript.Signal(second.ProcessId, 15);
-        Assert.True(await second.ExitsWithinAsync(ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
+        Assert.True(await second.ExitsWithinAsync(RunScript.ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
         Assert.All(ports.All, port => Assert.False(RunScript.IsListening(port), $"port {port} is still open:\n{second.Log}"));
     }
 }

@@ -3,8 +3,6 @@ namespace Serverless.EventSourcing.LocalHost.Tests.RunScript;
 /// <summary>Two <c>./run.sh</c> on one data folder: the second waits for the first to stop, or refuses while it serves.</summary>
 public class RunScriptOverlapTests
 {
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(60);
-
     [Fact]
     public async Task A_run_started_while_the_previous_one_is_still_stopping_waits_for_it_and_keeps_its_own_servers()
     {
@@ -19,7 +17,7 @@ public class RunScriptOverlapTests
         await using var second = RunScript.Start(ports, workspace.Directory);
 
         // Then the first stops, the second serves on its own PostgreSQL and Redis, and the first's cleanup left them up
-        Assert.True(await first.ExitsWithinAsync(ExitWait), $"the first run.sh did not stop:\n{first.Log}");
+        Assert.True(await first.ExitsWithinAsync(RunScript.ExitWait), $"the first run.sh did not stop:\n{first.Log}");
         await second.WaitUntilHealthyAsync();
         await Task.Delay(TimeSpan.FromSeconds(2));
         Assert.False(second.HasExited, $"the second run.sh exited:\n{second.Log}");
@@ -27,7 +25,7 @@ public class RunScriptOverlapTests
         Assert.Contains("Waiting for the previous run to finish stopping", second.Log, StringComparison.Ordinal);
 
         RunScript.Signal(second.ProcessId, 15);
-        Assert.True(await second.ExitsWithinAsync(ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
+        Assert.True(await second.ExitsWithinAsync(RunScript.ExitWait), $"run.sh did not stop on SIGTERM:\n{second.Log}");
         Assert.All(ports.All, port => Assert.False(RunScript.IsListening(port), $"port {port} is still open:\n{second.Log}"));
     }
 
@@ -45,7 +43,7 @@ public class RunScriptOverlapTests
         await using var second = RunScript.Start(ports, workspace.Directory);
 
         // Then it exits with an error naming the other run, and the first keeps serving with the same API
-        Assert.True(await second.ExitsWithinAsync(ExitWait), $"the second run.sh kept running:\n{second.Log}");
+        Assert.True(await second.ExitsWithinAsync(RunScript.ExitWait), $"the second run.sh kept running:\n{second.Log}");
         Assert.NotEqual(0, second.ExitCode);
         Assert.Contains("Another ./run.sh is serving from", second.Log, StringComparison.Ordinal);
         Assert.True(RunScript.IsApi(api), $"the first run's API was stopped:\n{first.Log}");
