@@ -74,4 +74,48 @@ public class ConcurrentWritersTests(StoreFixture db) : IClassFixture<StoreFixtur
         Assert.Equal(Writers * 10, appended + conflicts);
         Assert.True(conflicts > 0, "16 writers on one stream must have collided at least once");
     }
+    [Fact]
+    public async Task A_read_racing_appends_reports_the_version_of_the_events_it_returns()
+    {
+        // A reader that takes a read's version as "what I have seen" appends with it as the expected version (a saga
+        // runner does exactly that). Had the version come from a later moment than the events, such an append would
+        // pass its check on a state that misses events: a saga completed twice, once per racing runner.
+        var stream = StoreFixture.NewStream();
+        await db.Store.AppendAsync(stream, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(4));
+        var appends = 0;
+        var writers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await db.Store.AppendAsync(stream, ExpectedVersion.Any, [StoreFixture.Event()]);
+                Interlocked.Increment(ref appends);
+            }
+        })).ToArray();
+
+        var reads = 0;
+        var inconsistent = new List<string>();
+        var readers = Enumerable.Range(0, 4).Select(_ => Task.Run(async () =>
+        {
+            var seen = 1L;
+            while (!stop.IsCancellationRequested)
+            {
+                // From a little below the last version seen: the page is small and never empty.
+                var slice = await db.Store.ReadStreamAsync(stream, Math.Max(1, seen - 4), 100);
+                seen = slice.Version;
+                Interlocked.Increment(ref reads);
+                if (slice.NextVersion is null && slice.Version != slice.Events[^1].StreamVersion)
+                {
+                    lock (inconsistent)
+                    {
+                        inconsistent.Add($"version {slice.Version}, last event {slice.Events[^1].StreamVersion}");
+                    }
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll([.. writers, .. readers]);
+
+        Assert.True(appends > 100 && reads > 100, $"the race ran ({appends} appends, {reads} reads)");
+        Assert.Empty(inconsistent);
+    }
 }

@@ -25,35 +25,38 @@ public sealed partial class PostgresEventStore
             throw new InvalidInputException("fromVersion", "fromVersion must be 0 or more");
         }
 
-        // Events and stream row in one round trip; the extra row tells whether another page exists.
+        // Stream row and events in one round trip; the extra event tells whether another page exists. Each statement
+        // sees its own moment, so the row is read first: the events, read later, reach at least as far, and the version
+        // reported is never past the events returned. Read the other way round, an append committing in between gave a
+        // version one past the last event, and a caller appending with that version as expected passed its check on a
+        // state that missed an event (two racing saga runners both completed one saga).
         await using var batch = dataSource.CreateBatch();
         var backward = direction == ReadDirection.Backward;
         var start = backward && fromVersion == 0 ? long.MaxValue : fromVersion;
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamRowSql) { Parameters = { new() { Value = stream.Value } } });
         batch.BatchCommands.Add(new NpgsqlBatchCommand(backward ? BackwardSql : ForwardSql)
         {
             Parameters = { new() { Value = stream.Value }, new() { Value = start }, new() { Value = limit + 1 } },
         });
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(StreamRowSql) { Parameters = { new() { Value = stream.Value } } });
 
         var hot = new List<EventEnvelope>(Math.Min(limit + 1, 1024));
         StreamRow row;
         await using (var reader = await batch.ExecuteReaderAsync(ct))
         {
-            while (await reader.ReadAsync(ct))
-            {
-                hot.Add(ReadEnvelope(reader));
-            }
-
-            await reader.NextResultAsync(ct);
             if (!await reader.ReadAsync(ct))
             {
                 return new StreamSlice(stream.Value, StreamStatus.NotFound, 0, [], null);
             }
 
             row = StreamRow.Read(reader);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                hot.Add(ReadEnvelope(reader));
+            }
         }
 
-        // The two statements see two moments: the stream is at least as far as either saw. Archived events sit below
+        // The events may have gone past the row: the stream is as far as the later of the two. Archived events sit below
         // the hot ones, so a hole below the first hot event is looked up in the archive's manifest even when the row
         // read does not list it yet (a run committed in between); a stream never archived finds nothing there.
         var version = Math.Max(row.Version, hot.Count == 0 ? 0 : hot.Max(e => e.StreamVersion));
