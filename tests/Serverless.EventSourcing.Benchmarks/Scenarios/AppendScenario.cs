@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NpgsqlTypes;
 using Serverless.EventSourcing.Events;
 using Serverless.EventSourcing.Postgres.EventStore;
@@ -132,9 +133,15 @@ public static class AppendScenario
 
     private static EventData NewEvent() => new("Deposited", Data, new EventMetadata { CorrelationId = Guid.NewGuid().ToString() });
 
+    /// <summary>The least time a row warms up for before it is timed.</summary>
+    private static readonly TimeSpan WarmupTime = TimeSpan.FromSeconds(5);
+
     /// <summary>
-    /// Sequential appends, then 2,000 at the row's own concurrency: the coalesced path (batches, their statement, the
-    /// slots' continuations) reaches the JIT's later tiers before it is timed, as the lone path does with the first.
+    /// Sequential appends, then rounds of 2,000 at the row's own concurrency for at least <see cref="WarmupTime"/>: the
+    /// coalesced path (batches, their statement, the slots' continuations) reaches the JIT's final tier before it is
+    /// timed, as the lone path does with the first. A count alone was not enough: with tiered compilation off the
+    /// 32-writer row ran 18,756 events/s with P99 3.1 ms against 14,849 and 10.9 ms with it on (2026-12-07), because
+    /// two busy cores leave the background compiler little time, and rows timed later in the process ran as fast.
     /// </summary>
     private static async Task Warmup(PostgresEventStore store, int writers, string prefix)
     {
@@ -143,8 +150,12 @@ public static class AppendScenario
             await store.AppendAsync(StreamId.Parse($"warm{prefix}-{i}"), ExpectedVersion.NoStream, [NewEvent()]);
         }
 
-        await Latencies.RunAsync(writers, Math.Max(25, 2000 / writers), (w, i) =>
-            store.AppendAsync(StreamId.Parse($"warm{prefix}-{w}x{i}c"), ExpectedVersion.NoStream, [NewEvent()]));
+        var started = Stopwatch.GetTimestamp();
+        for (var round = 0; round == 0 || Stopwatch.GetElapsedTime(started) < WarmupTime; round++)
+        {
+            await Latencies.RunAsync(writers, Math.Max(25, 2000 / writers), (w, i) =>
+                store.AppendAsync(StreamId.Parse($"warm{prefix}-{w}x{i}r{round}"), ExpectedVersion.NoStream, [NewEvent()]));
+        }
     }
 
     /// <summary>The same row shape, one plain INSERT per event, no function, no checks, no secondary indexes.</summary>
