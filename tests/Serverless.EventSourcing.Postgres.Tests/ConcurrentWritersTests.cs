@@ -74,6 +74,7 @@ public class ConcurrentWritersTests(StoreFixture db) : IClassFixture<StoreFixtur
         Assert.Equal(Writers * 10, appended + conflicts);
         Assert.True(conflicts > 0, "16 writers on one stream must have collided at least once");
     }
+
     [Fact]
     public async Task A_read_racing_appends_reports_the_version_of_the_events_it_returns()
     {
