@@ -151,7 +151,7 @@ public static class AppendScenario
         }
 
         var started = Stopwatch.GetTimestamp();
-        for (var round = 0; round == 0 || Stopwatch.GetElapsedTime(started) < WarmupTime; round++)
+        for (var round = 0; Stopwatch.GetElapsedTime(started) < WarmupTime; round++)
         {
             await Latencies.RunAsync(writers, Math.Max(25, 2000 / writers), (w, i) =>
                 store.AppendAsync(StreamId.Parse($"warm{prefix}-{w}x{i}r{round}"), ExpectedVersion.NoStream, [NewEvent()]));
