@@ -74,6 +74,62 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     [Fact]
+    public async Task One_event_id_given_to_two_streams_of_a_batch_lands_once_and_the_rest_of_the_batch_commits()
+    {
+        var shared = StoreFixture.Event(amount: 4);
+        var claimants = new[] { StoreFixture.NewStream(), StoreFixture.NewStream() };
+        var existing = StoreFixture.NewStream();
+        await db.Store.AppendAsync(existing, ExpectedVersion.NoStream, [StoreFixture.Event()]);
+        var fresh = Enumerable.Range(0, 4).Select(_ => StoreFixture.NewStream()).ToList();
+
+        Task<AppendResult>[] appends;
+        Task<AppendResult> longer;
+        Task<string>[] claims;
+        await using (var held = await HoldWritersAsync())
+        {
+            appends = [.. fresh.Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()]))];
+            claims = [.. claimants.Select(s => Outcome(db.Store.AppendAsync(s, ExpectedVersion.NoStream, [shared])))];
+            longer = db.Store.AppendAsync(existing, ExpectedVersion.Exactly(1), [StoreFixture.Event(amount: 1), StoreFixture.Event(amount: 2)]);
+            await held.ReleaseAsync();
+            await held.WritersAsync;
+        }
+
+        Assert.All(await Task.WhenAll(appends), r => Assert.Equal(1, r.NextExpectedVersion));
+        var outcomes = await Task.WhenAll(claims);
+        Assert.Single(outcomes, o => o == "ok");
+        Assert.Single(outcomes, o => o == "duplicate");
+        Assert.Equal(1, await ScalarAsync<long>("select count(*) from es_events where event_id = $1", shared.EventId));
+
+        // What each caller was told is what the store holds.
+        var written = await longer;
+        Assert.Equal(3, written.NextExpectedVersion);
+        var read = await db.Store.ReadStreamAsync(existing, 2, 10);
+        Assert.Equal(written.Positions, read.Events.Select(e => e.GlobalPosition));
+        Assert.Equal([2L, 3L], read.Events.Select(e => e.StreamVersion));
+    }
+
+    [Fact]
+    public async Task A_multi_stream_append_reusing_an_event_id_stored_elsewhere_writes_nothing_and_names_the_stream()
+    {
+        var elsewhere = StoreFixture.NewStream();
+        var taken = StoreFixture.Event(amount: 9);
+        await db.Store.AppendAsync(elsewhere, ExpectedVersion.NoStream, [taken]);
+        var other = StoreFixture.NewStream();
+        var reusing = StoreFixture.NewStream();
+
+        var refused = await Assert.ThrowsAsync<MultiStreamAppendException>(() => db.Store.AppendStreamsAsync([
+            new(other, ExpectedVersion.NoStream, [StoreFixture.Event()]),
+            new(reusing, ExpectedVersion.NoStream, [StoreFixture.Event(), taken]),
+        ]));
+
+        var refusal = Assert.Single(refused.Refusals);
+        Assert.Equal(1, refusal.Index);
+        Assert.IsType<DuplicateEventIdException>(refusal.Error);
+        Assert.Equal(StreamStatus.NotFound, (await db.Store.ReadStreamAsync(other, 1, 10)).Status);
+        Assert.Equal(StreamStatus.NotFound, (await db.Store.ReadStreamAsync(reusing, 1, 10)).Status);
+    }
+
+    [Fact]
     public async Task A_retry_expecting_any_version_in_a_batch_is_answered_as_a_duplicate()
     {
         var stream = StoreFixture.NewStream();
@@ -261,6 +317,10 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
         catch (WrongExpectedVersionException)
         {
             return "conflict";
+        }
+        catch (DuplicateEventIdException)
+        {
+            return "duplicate";
         }
     }
 
