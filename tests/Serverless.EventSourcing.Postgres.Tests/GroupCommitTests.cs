@@ -292,8 +292,9 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
     }
 
     /// <summary>
-    /// Occupies <paramref name="count"/> group-commit writers (both by default): each appends alone to a stream this connection locks, so appends made before
-    /// <see cref="HeldWriters.ReleaseAsync"/> queue and are written together afterwards.
+    /// Occupies <paramref name="count"/> group-commit writers (both by default): each appends alone to a stream this
+    /// connection locks, so appends made before <see cref="HeldWriters.ReleaseAsync"/> queue and are written together
+    /// afterwards.
     /// </summary>
     private async Task<HeldWriters> HoldWritersAsync(int count = 2)
     {
