@@ -10,9 +10,10 @@ public sealed record EventStoreLimits
     public int MaxReadLimit { get; init; } = ReadLimits.MaxBatch;
 
     /// <summary>
-    /// Group commit: the most appends one transaction writes when callers arrive together (1 turns it off). Each runs
-    /// in a subtransaction, and PostgreSQL keeps 64 subtransactions per backend in shared memory before every snapshot
-    /// must look further, so this stays below 64.
+    /// Group commit: the most appends one transaction writes when callers arrive together (1 turns it off). Plain ones
+    /// share one subtransaction and each other one runs in its own, so a batch takes at most one more than this, and
+    /// PostgreSQL keeps 64 subtransactions per backend in shared memory before every snapshot must look further: this
+    /// stays below 63.
     /// </summary>
     public int MaxAppendsPerTransaction { get; init; } = 32;
 
