@@ -308,10 +308,18 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
             await command.ExecuteScalarAsync();
         }
 
-        var writers = Task.WhenAll(streams.Select(s => db.Store.AppendAsync(s, ExpectedVersion.NoStream, [StoreFixture.Event()])));
-        await WaitForAsync(async () => await ScalarAsync<long>(
-            "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%es_append_events%'") >= count ? true : (bool?)null);
-        return new HeldWriters(connection, transaction, writers);
+        // One at a time: two held appends queued together could be taken as one batch (by a writer still finishing the
+        // previous test's batch), come back "busy" and be written alone outside the writers, holding none of them. A
+        // lone append in the queue is always written by a writer, which it then holds.
+        var held = new List<Task<AppendResult>>();
+        foreach (var stream in streams)
+        {
+            held.Add(db.Store.AppendAsync(stream, ExpectedVersion.NoStream, [StoreFixture.Event()]));
+            await WaitForAsync(async () => await ScalarAsync<long>(
+                "select count(*) from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock' and query like '%es_append_events%'") >= held.Count ? true : (bool?)null);
+        }
+
+        return new HeldWriters(connection, transaction, Task.WhenAll(held));
     }
 
     private sealed class HeldWriters(NpgsqlConnection connection, NpgsqlTransaction transaction, Task writers) : IAsyncDisposable
