@@ -136,8 +136,8 @@ begin
             into v_r_items, v_r_versions, v_r_position, v_r_at
             from ins join m on p_event_ids[m.j] = ins.event_id;
         exception when unique_violation then
+            -- v_r_items stays null: the statement that failed is the one that fills it.
             v_together := array_fill(false, array[v_items]);
-            v_r_items := null;
         end;
 
         if v_r_items is not null then
