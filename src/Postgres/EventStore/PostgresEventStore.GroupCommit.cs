@@ -15,11 +15,12 @@ public sealed partial class PostgresEventStore
             WriteBatchAsync, limits.MaxAppendsPerTransaction, limits.MaxEventsPerAppend, Math.Max(1, limits.GroupCommitWriters)));
 
     /// <summary>Writes one coalesced batch and answers each of its callers; never throws.</summary>
-    private async Task WriteBatchAsync(IReadOnlyList<PendingAppend> batch)
+    /// <param name="landed">Called once the transaction is over, right before its callers are answered.</param>
+    private async Task WriteBatchAsync(IReadOnlyList<PendingAppend> batch, Action landed)
     {
         if (batch.Count == 1)
         {
-            await WriteAloneAsync(batch[0]);
+            await WriteAloneAsync(batch[0], landed);
             return;
         }
 
@@ -35,13 +36,14 @@ public sealed partial class PostgresEventStore
         catch (PostgresException ex) when (!PostgresOutages.IsOutage(ex))
         {
             // Something the batch could not isolate to one item: each is written alone, for an answer of its own.
-            await Task.WhenAll(batch.Select(WriteAloneAsync));
+            await Task.WhenAll(batch.Select(item => WriteAloneAsync(item)));
             return;
         }
         catch (Exception ex)
         {
             // The transaction failed as a whole (the server went away, the connection broke): nothing of the batch was
             // committed, and each caller may retry its append with the same event ids.
+            landed();
             foreach (var item in batch)
             {
                 AppendMetrics.Failed(item.Started, ex, item.ConflictSource);
@@ -51,6 +53,7 @@ public sealed partial class PostgresEventStore
             return;
         }
 
+        landed();
         for (var i = 0; i < batch.Count; i++)
         {
             var (item, outcome) = (batch[i], outcomes[i]);
@@ -74,19 +77,24 @@ public sealed partial class PostgresEventStore
         }
     }
 
-    private async Task WriteAloneAsync(PendingAppend item)
+    /// <param name="landed">Called, when given, once the append's transaction is over and before its caller is answered.</param>
+    private async Task WriteAloneAsync(PendingAppend item, Action? landed = null)
     {
         try
         {
-            item.Completion.TrySetResult(await AppendCoreAsync(
-                dataSource.CreateCommand(AppendSql), item.Stream, item.Expected, item.Events, item.Metadata, committed: true, item.Cancellation, item.ConflictSource));
+            var result = await AppendCoreAsync(
+                dataSource.CreateCommand(AppendSql), item.Stream, item.Expected, item.Events, item.Metadata, committed: true, item.Cancellation, item.ConflictSource);
+            landed?.Invoke();
+            item.Completion.TrySetResult(result);
         }
         catch (OperationCanceledException) when (item.Cancellation.IsCancellationRequested)
         {
+            landed?.Invoke();
             item.Completion.TrySetCanceled(item.Cancellation);
         }
         catch (Exception ex)
         {
+            landed?.Invoke();
             item.Completion.TrySetException(ex);
         }
     }
