@@ -135,7 +135,7 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
         // One writer busy, one free: the first of ten appends made back to back finds the free one. It used to take
         // the queue at once and go alone, every time; now it lets the nine behind it join. The hop is to the thread
         // pool, so a round in which the pool ran it before the next append queued may still split; one round of three
-        // that did not is enough (before, no run of eight went below a third).
+        // that did not is enough.
         var shared = new List<long>();
         for (var round = 0; round < 3; round++)
         {
@@ -162,10 +162,11 @@ public class GroupCommitTests(StoreFixture db) : IClassFixture<StoreFixture>
     {
         // Eight callers, each appending again as soon as it is answered. Those one writer answers come back while it is
         // still answering, and the first of them used to find the other writer free and go alone in it: rounds settled
-        // into seven and one (in runs of 40 rounds, 22 to 69 transactions carried a single append, and at most 22 all
-        // eight). Now they wait for the writer answering them, and the eight settle into one transaction per round. The
-        // thread pool may still run that writer's next take before some of its callers are back, and a run can settle
-        // into smaller batches; one run of twelve in which three rounds in four went together is enough.
+        // into seven and one (on a quiet machine, in runs of 40 rounds, 22 to 112 transactions carried a single append
+        // and at most 22 rounds went all eight together; under CPU hogs some runs did reach 30). Now they wait
+        // for the writer answering them, and the eight settle into one transaction per round. The thread pool may
+        // still run that writer's next take before some of its callers are back, and a run can settle into smaller
+        // batches; one run of twelve in which three rounds in four went together is enough.
         const int callers = 8;
         const int rounds = 40;
         var runs = new List<string>();
