@@ -80,22 +80,30 @@ public sealed partial class PostgresEventStore
     /// <param name="landed">Called, when given, once the append's transaction is over and before its caller is answered.</param>
     private async Task WriteAloneAsync(PendingAppend item, Action? landed = null)
     {
+        AppendResult? result = null;
+        Exception? error = null;
         try
         {
-            var result = await AppendCoreAsync(
+            result = await AppendCoreAsync(
                 dataSource.CreateCommand(AppendSql), item.Stream, item.Expected, item.Events, item.Metadata, committed: true, item.Cancellation, item.ConflictSource);
-            landed?.Invoke();
-            item.Completion.TrySetResult(result);
-        }
-        catch (OperationCanceledException) when (item.Cancellation.IsCancellationRequested)
-        {
-            landed?.Invoke();
-            item.Completion.TrySetCanceled(item.Cancellation);
         }
         catch (Exception ex)
         {
-            landed?.Invoke();
-            item.Completion.TrySetException(ex);
+            error = ex;
+        }
+
+        landed?.Invoke();
+        if (result is not null)
+        {
+            item.Completion.TrySetResult(result);
+        }
+        else if (error is OperationCanceledException && item.Cancellation.IsCancellationRequested)
+        {
+            item.Completion.TrySetCanceled(item.Cancellation);
+        }
+        else
+        {
+            item.Completion.TrySetException(error!);
         }
     }
 }
